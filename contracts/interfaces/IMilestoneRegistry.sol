@@ -1,0 +1,9 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {Milestone} from "../common/DataTypes.sol";
+
+interface IMilestoneRegistry {
+    /// @notice Records an automatic first if it is not yet set; does nothing otherwise.
+    function recordAutomatic(uint256 assetId, Milestone kind, address attester, address enterprise, bytes32 evidenceHash) external;
+}
