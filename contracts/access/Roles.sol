@@ -17,7 +17,6 @@ library Roles {
 
     /// @dev Module roles: granted to ledger contracts only.
     uint64 internal constant DISPUTES_MODULE = 10;
-    uint64 internal constant TRADE_MODULE = 11;
     uint64 internal constant PLEDGE_MODULE = 12;
     uint64 internal constant COMPLIANCE_MODULE = 13;
     uint64 internal constant MILESTONE_WRITER = 14;

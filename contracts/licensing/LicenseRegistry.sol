@@ -108,7 +108,7 @@ contract LicenseRegistry is ILicenseRegistry, LedgerAccess, EIP712 {
 
     constructor(address manager, IDataAssetRegistry registry_)
         LedgerAccess(manager)
-        EIP712("DataRightsLedger.LicenseRegistry", "1")
+        EIP712("DRL LicenseRegistry", "1")
     {
         if (address(registry_) == address(0)) revert ZeroAddress("registry");
         registry = registry_;

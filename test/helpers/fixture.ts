@@ -1,0 +1,154 @@
+import { ethers } from "hardhat";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import { deployLedger, grantPersonRoles, type Ledger } from "../../scripts/lib/ledger";
+import type { DataAssetRegistry } from "../../typechain-types";
+
+export const AREA_CODE = 440300;
+export const BASE_URI = "https://registry.example/v1/assets/";
+export const DAY = 24 * 60 * 60;
+export const YEAR = 365 * DAY;
+
+/** Enum values of contracts/common/DataTypes.sol. */
+export const AssetKind = { Resource: 0, Product: 1 } as const;
+export const ProductForm = { None: 0, Dataset: 1, Report: 2, Api: 3, Model: 4, Index: 5 } as const;
+export const DataCategory = { Public: 0, Enterprise: 1, Personal: 2 } as const;
+export const SourceType = { SelfCollected: 0, Licensed: 1, Purchased: 2, PublicAuthorisation: 3, Derived: 4 } as const;
+export const Grade = { General: 0, Important: 1, Core: 2 } as const;
+export const PersonalInfo = { None: 0, DeIdentified: 1, Anonymised: 2 } as const;
+export const Status = { None: 0n, Applied: 1n, Publicity: 2n, Registered: 3n, Refused: 4n, Cancelled: 5n } as const;
+export const MemberType = { Enterprise: 0, PublicBody: 1, DataProductCompany: 2, Other: 3 } as const;
+export const Jurisdiction = { Domestic: 0, Foreign: 1 } as const;
+export const Territory = { Domestic: 0, CrossBorder: 1 } as const;
+export const Rights = { HOLDING: 1, PROCESSING: 2, OPERATION: 4, ALL: 7 } as const;
+export const Reason = {
+  OK: 0n,
+  NotRegistered: 1n,
+  Disputed: 2n,
+  Frozen: 3n,
+  Pledged: 4n,
+  Expired: 5n,
+  Cancelled: 6n,
+  CoreData: 7n,
+  NotMember: 8n,
+  CrossBorderNotCleared: 9n,
+  NotHolder: 10n,
+} as const;
+export const Milestone = { Registration: 0, Listing: 1, Trade: 2, FinancialStatements: 3, Opening: 4, Financing: 5 } as const;
+export const DeliveryMode = { Plaintext: 0, PrivacyComputing: 1, Api: 2, Sandbox: 3 } as const;
+export const CNY = "0x434e59"; // bytes3("CNY")
+
+export type ApplicationInput = DataAssetRegistry.ApplicationStruct;
+
+export interface Actors {
+  admin: HardhatEthersSigner;
+  registrar: HardhatEthersSigner;
+  exchange: HardhatEthersSigner;
+  evaluator: HardhatEthersSigner;
+  auditor: HardhatEthersSigner;
+  regulator: HardhatEthersSigner;
+  court: HardhatEthersSigner;
+  /** Domestic enterprise members. */
+  alice: HardhatEthersSigner;
+  bob: HardhatEthersSigner;
+  carol: HardhatEthersSigner;
+  /** A foreign member. */
+  dave: HardhatEthersSigner;
+  /** Not a member and holds no role. */
+  outsider: HardhatEthersSigner;
+}
+
+export interface World extends Actors {
+  ledger: Ledger;
+}
+
+let hashCounter = 0;
+/** A fresh, distinct, non-zero bytes32 for each call. */
+export function h(label = "x"): string {
+  hashCounter += 1;
+  return ethers.keccak256(ethers.toUtf8Bytes(`${label}:${hashCounter}`));
+}
+
+/** A valid application for a general-grade enterprise dataset, valid for one year. */
+export async function application(overrides: Partial<ApplicationInput> = {}): Promise<ApplicationInput> {
+  const now = await time.latest();
+  return {
+    kind: AssetKind.Product,
+    productForm: ProductForm.Dataset,
+    category: DataCategory.Enterprise,
+    rights: Rights.ALL,
+    sourceType: SourceType.SelfCollected,
+    grade: Grade.General,
+    personalInfo: PersonalInfo.None,
+    validUntil: now + YEAR,
+    sourceEvidenceHash: h("source"),
+    contentHash: h("content"),
+    metadataHash: h("metadata"),
+    metadataUri: "ipfs://bafy-metadata",
+    parents: [],
+    parentLicenses: [],
+    ...overrides,
+  };
+}
+
+/** Deploys the ledger, grants roles, and admits alice, bob, carol (domestic) and dave (foreign). */
+export async function deployWorld(): Promise<World> {
+  const [admin, registrar, exchange, evaluator, auditor, regulator, court, alice, bob, carol, dave, outsider] =
+    await ethers.getSigners();
+  if (!outsider) throw new Error("the Hardhat network needs at least 12 accounts");
+  const ledger = await deployLedger(admin, { areaCode: AREA_CODE, baseURI: BASE_URI });
+  await grantPersonRoles(ledger, {
+    REGISTRAR: [registrar.address],
+    EXCHANGE: [exchange.address],
+    EVALUATOR: [evaluator.address],
+    AUDITOR: [auditor.address],
+    REGULATOR: [regulator.address],
+    COURT: [court.address],
+  });
+  const admitted: [HardhatEthersSigner, string, number][] = [
+    [alice, "Alice Data Co.", Jurisdiction.Domestic],
+    [bob, "Bob Analytics Ltd.", Jurisdiction.Domestic],
+    [carol, "Carol Exchange Services", Jurisdiction.Domestic],
+    [dave, "Dave Overseas GmbH", Jurisdiction.Foreign],
+  ];
+  for (const [who, name, jurisdiction] of admitted) {
+    await ledger.members
+      .connect(registrar)
+      .admit(who.address, ethers.id(`USCC:${name}`), name, MemberType.Enterprise, jurisdiction);
+  }
+  return { ledger, admin, registrar, exchange, evaluator, auditor, regulator, court, alice, bob, carol, dave, outsider };
+}
+
+/** Files an application as `applicant` and returns its id. */
+export async function submit(w: World, applicant: HardhatEthersSigner, overrides: Partial<ApplicationInput> = {}): Promise<bigint> {
+  const id = await w.ledger.registry.nextAssetId();
+  await w.ledger.registry.connect(applicant).submit(await application(overrides));
+  return id;
+}
+
+/** Files, accepts (publicity of one day), waits the window out, and confirms. Returns the id. */
+export async function register(w: World, applicant: HardhatEthersSigner, overrides: Partial<ApplicationInput> = {}): Promise<bigint> {
+  const id = await submit(w, applicant, overrides);
+  await w.ledger.registry.connect(w.registrar).accept(id, DAY);
+  await time.increase(DAY);
+  await w.ledger.registry.connect(w.registrar).confirm(id);
+  return id;
+}
+
+/** Licence terms with sensible defaults: processing-use, domestic, now .. now + 30 days. */
+export async function licenseTerms(licensee: string, overrides: Partial<Record<string, unknown>> = {}) {
+  const now = await time.latest();
+  return {
+    licensee,
+    rights: Rights.PROCESSING,
+    territory: Territory.Domestic,
+    start: now,
+    end: now + 30 * DAY,
+    sublicensable: false,
+    scopeHash: h("scope"),
+    termsHash: h("terms"),
+    feeAmount: 100_000n,
+    feeCurrency: CNY,
+    ...overrides,
+  };
+}
