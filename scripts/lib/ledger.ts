@@ -25,9 +25,9 @@ export const DeployConfigSchema = z.object({
   /** Base of tokenURI: the registry's metadata gateway; the token id is appended. */
   baseURI: z.string(),
   /** Accounts per person role, as addresses or as indexes into the node's accounts (local chains only). */
-  roles: z.record(z.enum(PERSON_ROLES), z.array(z.union([address, z.number().int().min(0)]))).default({}),
+  roles: z.partialRecord(z.enum(PERSON_ROLES), z.array(z.union([address, z.number().int().min(0)]))).default({}),
   /** Grant delay (seconds) per person role: a new grant takes effect only after it. */
-  grantDelays: z.record(z.enum(PERSON_ROLES), z.number().int().min(0)).default({}),
+  grantDelays: z.partialRecord(z.enum(PERSON_ROLES), z.number().int().min(0)).default({}),
   /** Execution delay (seconds) the admin role gets; 0 on a local chain. */
   adminExecutionDelay: z.number().int().min(0).default(0),
 });
@@ -116,6 +116,7 @@ export async function deployLedger(admin: Signer, config: Pick<DeployConfig, "ar
     evidence,
   };
   await wireModules(ledger);
+  await labelRoles(ledger);
   return ledger;
 }
 
@@ -135,9 +136,12 @@ export async function wireModules(l: Ledger): Promise<void> {
   if ((await l.registry.compliance()) === ethers.ZeroAddress) {
     await (await l.registry.setModules(await l.compliance.getAddress(), await l.licenses.getAddress())).wait();
   }
+}
+
+/** Names the roles in the manager's events (RoleLabel), once, at first deployment. */
+async function labelRoles(l: Ledger): Promise<void> {
   for (const [name, id] of Object.entries(ROLES)) {
     if (id === ROLES.ADMIN) continue;
-    // Labels only name roles in the manager's events; re-labelling is harmless but skipped when done.
     await (await l.manager.labelRole(id, name)).wait();
   }
 }
