@@ -9,136 +9,24 @@
  * The signer is the network's first account (for `besu`, DRL_DEPLOYER_KEY), or an encrypted
  * JSON keystore when DRL_KEYSTORE (path) and DRL_KEYSTORE_PASSWORD are set.
  */
-import { readFile, writeFile, mkdir } from "node:fs/promises";
-import { existsSync } from "node:fs";
-import path from "node:path";
-import hre, { ethers } from "hardhat";
-import type { Signer } from "ethers";
-import { z } from "zod";
-import {
-  DeployConfigSchema,
-  LEDGER_CONTRACTS,
-  attachLedger,
-  deployLedger,
-  grantPersonRoles,
-  wireModules,
-  type DeployConfig,
-  type Ledger,
-  type LedgerName,
-} from "./lib/ledger";
-import { ROLES, type PersonRole } from "./lib/roles";
-
-const DeploymentFileSchema = z.object({
-  network: z.string(),
-  chainId: z.number(),
-  deployBlock: z.number(),
-  addresses: z.record(z.string(), z.string()),
-});
-
-class DeployError extends Error {}
-
-async function loadConfig(network: string): Promise<DeployConfig> {
-  const file = path.join("deployments", "config", `${network}.json`);
-  if (!existsSync(file)) throw new DeployError(`no deployment config for network "${network}": create ${file}`);
-  const parsed = DeployConfigSchema.safeParse(JSON.parse(await readFile(file, "utf8")));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new DeployError(`${file}: ${issue?.path.join(".") ?? "?"}: ${issue?.message ?? "invalid"}`);
-  }
-  return parsed.data;
-}
-
-async function deployerSigner(): Promise<Signer> {
-  const keystore = process.env.DRL_KEYSTORE;
-  if (keystore) {
-    const password = process.env.DRL_KEYSTORE_PASSWORD;
-    if (!password) throw new DeployError("DRL_KEYSTORE is set but DRL_KEYSTORE_PASSWORD is not");
-    const wallet = await ethers.Wallet.fromEncryptedJson(await readFile(keystore, "utf8"), password);
-    return wallet.connect(ethers.provider);
-  }
-  const [first] = await ethers.getSigners();
-  if (!first) throw new DeployError(`network "${hre.network.name}" has no account: set DRL_DEPLOYER_KEY or DRL_KEYSTORE`);
-  return first;
-}
-
-async function resolveRoles(config: DeployConfig): Promise<Partial<Record<PersonRole, string[]>>> {
-  const signers = await ethers.getSigners();
-  const out: Partial<Record<PersonRole, string[]>> = {};
-  for (const [role, accounts] of Object.entries(config.roles) as [PersonRole, (string | number)[]][]) {
-    out[role] = accounts.map((a) => {
-      if (typeof a === "string") return ethers.getAddress(a);
-      const s = signers[a];
-      if (!s) throw new DeployError(`roles.${role}: the node has no account #${a}`);
-      return s.address;
-    });
-  }
-  return out;
-}
-
-/** An earlier deployment on this same chain, if every contract is still there. */
-async function existingDeployment(file: string, chainId: number, runner: Signer): Promise<{ ledger: Ledger; deployBlock: number } | null> {
-  if (!existsSync(file)) return null;
-  const parsed = DeploymentFileSchema.safeParse(JSON.parse(await readFile(file, "utf8")));
-  if (!parsed.success || parsed.data.chainId !== chainId) return null;
-  const addresses = parsed.data.addresses;
-  for (const key of Object.keys(LEDGER_CONTRACTS)) {
-    const a = addresses[key];
-    if (!a || (await ethers.provider.getCode(a)) === "0x") return null;
-  }
-  return { ledger: await attachLedger(addresses as Record<LedgerName, string>, runner), deployBlock: parsed.data.deployBlock };
-}
+import hre from "hardhat";
+import { DeployError, deployOrAttach, deployerSigner, loadConfig } from "./lib/deployment";
 
 async function main(): Promise<void> {
   const network = hre.network.name;
   const config = await loadConfig(network);
   const signer = await deployerSigner();
-  const chainId = Number((await ethers.provider.getNetwork()).chainId);
-  const outFile = path.join("deployments", `${network}.json`);
-
-  const found = await existingDeployment(outFile, chainId, signer);
-  let deployBlock: number;
-  let ledger: Ledger;
-  if (found) {
-    console.log(`Ledger already deployed on ${network} (chain ${chainId}); checking wiring and roles.`);
-    ledger = found.ledger;
-    deployBlock = found.deployBlock;
-    await wireModules(ledger);
-  } else {
-    deployBlock = await ethers.provider.getBlockNumber();
-    console.log(`Deploying the ledger to ${network} (chain ${chainId}) from ${await signer.getAddress()}...`);
-    ledger = await deployLedger(signer, config);
-  }
-  await grantPersonRoles(ledger, await resolveRoles(config), config.grantDelays);
-
-  if (config.adminExecutionDelay > 0) {
-    const admin = await signer.getAddress();
-    const [, delay] = await ledger.manager.hasRole(ROLES.ADMIN, admin);
-    if (delay !== BigInt(config.adminExecutionDelay)) {
-      await (await ledger.manager.grantRole(ROLES.ADMIN, admin, config.adminExecutionDelay)).wait();
-      console.log(`Admin actions now wait ${config.adminExecutionDelay} s (AccessManager execution delay).`);
-    }
-  }
-
-  const addresses: Record<string, string> = {};
-  const abis: Record<string, unknown> = {};
-  for (const [key, name] of Object.entries(LEDGER_CONTRACTS) as [LedgerName, string][]) {
-    addresses[key] = await ledger[key].getAddress();
-    abis[key] = (await hre.artifacts.readArtifact(name)).abi;
-  }
-  await mkdir("deployments", { recursive: true });
-  await writeFile(
-    outFile,
-    JSON.stringify({ network, chainId, deployBlock, addresses, contracts: LEDGER_CONTRACTS, abis }, null, 2) + "\n",
+  const result = await deployOrAttach(network, config, signer);
+  console.log(
+    result.fresh
+      ? `Deployed the ledger to ${network} (chain ${result.chainId}) at block ${result.deployBlock}.`
+      : `The ledger was already deployed on ${network} (chain ${result.chainId}); wiring and roles checked.`,
   );
-  console.log(`Wrote ${outFile}`);
-  console.table(Object.entries(addresses).map(([contract, address]) => ({ contract, address })));
+  console.log(`Wrote deployments/${network}.json`);
+  console.table(Object.entries(result.addresses).map(([contract, address]) => ({ contract, address })));
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof DeployError) {
-    console.error(`deploy: ${err.message}`);
-  } else {
-    console.error(err instanceof Error ? `deploy failed: ${err.message}` : err);
-  }
+  console.error(err instanceof DeployError ? `deploy: ${err.message}` : `deploy failed: ${err instanceof Error ? err.message : String(err)}`);
   process.exitCode = 1;
 });
