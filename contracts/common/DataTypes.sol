@@ -105,14 +105,12 @@ enum Milestone {
     Financing
 }
 
-/// @notice Registration facts kept per asset (one storage slot).
+/// @notice Registration facts kept per asset (one storage slot, first written when the
+///         registrar confirms or the first objection or change arrives).
 struct Registration {
     address confirmedBy;
     uint32 confirmedAt;
     uint16 openObjections;
     uint16 metadataVersion;
-    MemberType registrantType;
-    DataCategory category;
-    AssetKind kind;
-    ProductForm productForm;
+    MemberType registrantType; // set at confirmation
 }

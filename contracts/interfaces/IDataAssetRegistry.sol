@@ -2,7 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
-import {AssetStatus, SecurityGrade, Territory, Reason, Registration} from "../common/DataTypes.sol";
+import {AssetStatus, DataCategory, SecurityGrade, Territory, Reason, Registration} from "../common/DataTypes.sol";
 
 /// @notice What the ledger's modules use of the DataAssetRegistry.
 interface IDataAssetRegistry is IERC721 {
@@ -24,6 +24,8 @@ interface IDataAssetRegistry is IERC721 {
         );
 
     function registrationOf(uint256 assetId) external view returns (Registration memory);
+
+    function categoryOf(uint256 assetId) external view returns (DataCategory);
 
     function transferCheck(uint256 assetId, address from, address to) external view returns (Reason);
 

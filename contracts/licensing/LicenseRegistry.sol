@@ -26,12 +26,9 @@ contract LicenseRegistry is ILicenseRegistry, LedgerAccess, EIP712 {
         uint32 start;
         uint32 end;
         // slot 2
-        uint64 assetId;
-        uint64 parentId; // 0 for a licence granted by the holder
-        uint96 feeAmount; // in the currency's minor unit
-        bytes3 feeCurrency; // ISO 4217
-        // slot 3
-        bytes32 termsDigest; // keccak256(abi.encode(scopeHash, termsHash))
+        uint48 assetId;
+        uint48 parentId; // 0 for a licence granted by the holder
+        bytes20 termsDigest; // see termsDigestOf: scope, terms and fee, as granted
     }
 
     /// @notice What a licensor states; enum-typed fields are uint8 for custom range errors.
@@ -204,9 +201,25 @@ contract LicenseRegistry is ILicenseRegistry, LedgerAccess, EIP712 {
         return _licenses[licenseId];
     }
 
-    /// @notice Whether `scopeHash` and `termsHash` are the ones the licence was granted with.
-    function verifyTerms(uint256 licenseId, bytes32 scopeHash, bytes32 termsHash) external view returns (bool) {
-        return _licenses[licenseId].termsDigest == keccak256(abi.encode(scopeHash, termsHash));
+    /// @notice Whether the scope, terms and fee are the ones the licence was granted with
+    ///         (they are in its `LicenseGranted` event; storage keeps their digest).
+    function verifyTerms(uint256 licenseId, bytes32 scopeHash, bytes32 termsHash, uint96 feeAmount, bytes3 feeCurrency)
+        external
+        view
+        returns (bool)
+    {
+        return _licenses[licenseId].termsDigest == termsDigestOf(scopeHash, termsHash, feeAmount, feeCurrency);
+    }
+
+    /// @notice The stored digest of a licence's scope, terms and fee: the first 20 bytes of
+    ///         keccak256(abi.encode(scopeHash, termsHash, feeAmount, feeCurrency)) (160 bits,
+    ///         as strong against a second preimage as an Ethereum address).
+    function termsDigestOf(bytes32 scopeHash, bytes32 termsHash, uint96 feeAmount, bytes3 feeCurrency)
+        public
+        pure
+        returns (bytes20)
+    {
+        return bytes20(keccak256(abi.encode(scopeHash, termsHash, feeAmount, feeCurrency)));
     }
 
     /// @notice Whether `signer` has used or cancelled `nonce`.
@@ -281,11 +294,9 @@ contract LicenseRegistry is ILicenseRegistry, LedgerAccess, EIP712 {
             flags: flags,
             start: t.start,
             end: t.end,
-            assetId: uint64(assetId),
-            parentId: uint64(parentId),
-            feeAmount: t.feeAmount,
-            feeCurrency: t.feeCurrency,
-            termsDigest: keccak256(abi.encode(t.scopeHash, t.termsHash))
+            assetId: uint48(assetId),
+            parentId: uint48(parentId),
+            termsDigest: termsDigestOf(t.scopeHash, t.termsHash, t.feeAmount, t.feeCurrency)
         });
     }
 

@@ -85,7 +85,7 @@ contract MilestoneRegistry is IMilestoneRegistry, LedgerAccess {
         external
         onlyEitherRole(Roles.REGISTRAR, Roles.REGULATOR)
     {
-        if (registry.registrationOf(assetId).category != DataCategory.Public) {
+        if (registry.categoryOf(assetId) != DataCategory.Public) {
             revert NotPublicData(assetId);
         }
         _attest(assetId, Milestone.Opening, evidenceHash, 0);

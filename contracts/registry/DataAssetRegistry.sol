@@ -53,7 +53,7 @@ contract DataAssetRegistry is ERC721, IERC4906, LedgerAccess {
         AssetStatus status;
         SecurityGrade grade;
         uint8 rights;
-        uint8 flags; // FLAG_*
+        uint8 flags; // FLAG_* in bits 0-2, DataCategory in bits 4-5
         uint32 validUntil;
         uint32 publicityEnd;
     }
@@ -71,6 +71,7 @@ contract DataAssetRegistry is ERC721, IERC4906, LedgerAccess {
     uint8 private constant FLAG_FROZEN = 1;
     uint8 private constant FLAG_PLEDGED = 2;
     uint8 private constant FLAG_DISPUTED = 4;
+    uint8 private constant CATEGORY_SHIFT = 4;
 
     /// @notice Longest validity a registration or renewal may state (3 years, Beijing's data-IP rules).
     uint256 public constant MAX_VALIDITY = 3 * 365 days;
@@ -280,17 +281,18 @@ contract DataAssetRegistry is ERC721, IERC4906, LedgerAccess {
         if (reg.openObjections != 0) revert ObjectionsOpen(assetId, reg.openObjections);
         if (r.validUntil <= block.timestamp) revert AssetExpired(assetId, r.validUntil);
         address holder = r.holder;
-        _requireActiveMember(holder);
+        MemberType registrantType = _requireActiveMember(holder);
 
         r.status = AssetStatus.Registered;
         reg.confirmedBy = msg.sender;
         reg.confirmedAt = uint32(block.timestamp);
+        reg.registrantType = registrantType;
         _move(address(0), holder, assetId);
         emit AssetRegistered(
             assetId,
             holder,
             msg.sender,
-            RegistrationNumber.format(block.timestamp, areaCode, uint8(reg.registrantType) + 1, assetId),
+            RegistrationNumber.format(block.timestamp, areaCode, uint8(registrantType) + 1, assetId),
             uint32(block.timestamp),
             r.validUntil
         );
@@ -556,7 +558,12 @@ contract DataAssetRegistry is ERC721, IERC4906, LedgerAccess {
         );
     }
 
-    /// @notice Registration facts: who confirmed, when, and the descriptive codes kept on chain.
+    /// @notice The data category stated in the application (or 0 = Public for an unknown id).
+    function categoryOf(uint256 assetId) external view returns (DataCategory) {
+        return DataCategory(_records[assetId].flags >> CATEGORY_SHIFT);
+    }
+
+    /// @notice Registration facts: who confirmed and when, the registrant type, counters.
     function registrationOf(uint256 assetId) external view returns (Registration memory) {
         return _registrations[assetId];
     }
@@ -644,19 +651,9 @@ contract DataAssetRegistry is ERC721, IERC4906, LedgerAccess {
             status: AssetStatus.Applied,
             grade: SecurityGrade(app.grade),
             rights: app.rights,
-            flags: 0,
+            flags: app.category << CATEGORY_SHIFT,
             validUntil: app.validUntil,
             publicityEnd: 0
-        });
-        _registrations[assetId] = Registration({
-            confirmedBy: address(0),
-            confirmedAt: 0,
-            openObjections: 0,
-            metadataVersion: 0,
-            registrantType: registrantType,
-            category: DataCategory(app.category),
-            kind: AssetKind(app.kind),
-            productForm: ProductForm(app.productForm)
         });
         _metadataHash[assetId] = app.metadataHash;
         dep.assetId = uint64(assetId);

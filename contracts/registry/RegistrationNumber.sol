@@ -8,38 +8,21 @@ pragma solidity ^0.8.24;
 ///         ISO 7064 MOD 11-2 check digit (0-9 or X) over the 21 digits before it.
 /// @dev The SDK implements the same function; the test suite compares them.
 library RegistrationNumber {
+    /// @dev Formats in one pass over a 29-byte template, accumulating the check digit as it
+    ///      writes (confirmation pays for this, so it is kept cheap).
     function format(uint256 timestamp, uint32 areaCode, uint8 registrantTypeCode, uint256 sequence)
         internal
         pure
         returns (string memory)
     {
-        bytes memory digits = new bytes(21);
-        _writeDigits(digits, 0, yearOf(timestamp), 4);
-        _writeDigits(digits, 4, areaCode, 6);
-        _writeDigits(digits, 10, registrantTypeCode, 1);
-        _writeDigits(digits, 11, sequence, 10);
-        return string.concat(
-            "DR-",
-            string(_slice(digits, 0, 4)),
-            "-",
-            string(_slice(digits, 4, 6)),
-            "-",
-            string(_slice(digits, 10, 1)),
-            "-",
-            string(_slice(digits, 11, 10)),
-            "-",
-            string(abi.encodePacked(checkDigit(digits)))
-        );
-    }
-
-    /// @notice ISO 7064 MOD 11-2 over ASCII digits.
-    function checkDigit(bytes memory digits) internal pure returns (bytes1) {
-        uint256 p = 0;
-        for (uint256 i = 0; i < digits.length; ++i) {
-            p = ((p + (uint8(digits[i]) - 48)) * 2) % 11;
-        }
-        uint256 c = (12 - p) % 11;
-        return c == 10 ? bytes1("X") : bytes1(uint8(48 + c));
+        bytes memory out = bytes("DR-0000-000000-0-0000000000-0");
+        uint256 p = _put(out, 3, yearOf(timestamp), 4, 0);
+        p = _put(out, 8, areaCode, 6, p);
+        p = _put(out, 15, registrantTypeCode, 1, p);
+        p = _put(out, 17, sequence, 10, p);
+        uint256 c = (12 - p) % 11; // ISO 7064 MOD 11-2
+        out[28] = c == 10 ? bytes1("X") : bytes1(uint8(48 + c));
+        return string(out);
     }
 
     /// @notice Proleptic Gregorian UTC year of a Unix timestamp (H. Hinnant's civil-from-days).
@@ -54,15 +37,18 @@ library RegistrationNumber {
         return mp >= 10 ? y + 1 : y;
     }
 
-    function _writeDigits(bytes memory out, uint256 at, uint256 value, uint256 width) private pure {
-        for (uint256 i = width; i > 0; --i) {
-            out[at + i - 1] = bytes1(uint8(48 + (value % 10)));
-            value /= 10;
+    /// @dev Writes the low `width` decimal digits of `value` at `at`, most significant first,
+    ///      and folds each into the MOD 11-2 accumulator `p`.
+    function _put(bytes memory out, uint256 at, uint256 value, uint256 width, uint256 p) private pure returns (uint256) {
+        unchecked {
+            uint256 div = 10 ** (width - 1);
+            for (uint256 i = 0; i < width; ++i) {
+                uint256 d = (value / div) % 10;
+                out[at + i] = bytes1(uint8(48 + d));
+                p = ((p + d) * 2) % 11;
+                div /= 10;
+            }
         }
-    }
-
-    function _slice(bytes memory b, uint256 start, uint256 len) private pure returns (bytes memory out) {
-        out = new bytes(len);
-        for (uint256 i = 0; i < len; ++i) out[i] = b[start + i];
+        return p;
     }
 }

@@ -93,9 +93,18 @@ export async function application(overrides: Partial<ApplicationInput> = {}): Pr
 
 /** Deploys the ledger, grants roles, and admits alice, bob, carol (domestic) and dave (foreign). */
 export async function deployWorld(): Promise<World> {
-  const [admin, registrar, exchange, evaluator, auditor, regulator, court, alice, bob, carol, dave, outsider] =
-    await ethers.getSigners();
-  if (!outsider) throw new Error("the Hardhat network needs at least 12 accounts");
+  const signers = await ethers.getSigners();
+  const at = (i: number): HardhatEthersSigner => {
+    const s = signers[i];
+    if (!s) throw new Error(`the Hardhat network needs at least ${i + 1} accounts`);
+    return s;
+  };
+  const [admin, registrar, exchange, evaluator, auditor, regulator, court, alice, bob, carol, dave, outsider] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+  ].map(at) as [
+    HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner,
+    HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner,
+  ];
   const ledger = await deployLedger(admin, { areaCode: AREA_CODE, baseURI: BASE_URI });
   await grantPersonRoles(ledger, {
     REGISTRAR: [registrar.address],
