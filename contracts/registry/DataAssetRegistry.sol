@@ -446,7 +446,8 @@ contract DataAssetRegistry is ERC721, IERC4906, LedgerAccess {
     }
 
     /// @notice PledgeRegistry: enforces a pledge by moving the asset to the pledgee and ending
-    ///         the pledge. Unless a court enforces it, a frozen or disputed asset does not move.
+    ///         the pledge. Unless a court enforces it, the transfer rule applies except for the
+    ///         pledge itself and the pledgor's membership.
     /// @param assetId The asset.
     /// @param pledgee The receiver.
     /// @param byCourt Whether a court ordered the enforcement.
@@ -457,12 +458,16 @@ contract DataAssetRegistry is ERC721, IERC4906, LedgerAccess {
     {
         Record storage r = _records[assetId];
         if (r.status != AssetStatus.Registered) revert WrongStatus(assetId, r.status);
-        if (!byCourt) {
-            if (r.flags & FLAG_FROZEN != 0) revert AssetFrozen(assetId);
-            if (r.flags & FLAG_DISPUTED != 0) revert AssetDisputed(assetId);
-        }
-        _requireActiveMember(pledgee);
         address from = r.holder;
+        if (byCourt) {
+            _requireActiveMember(pledgee);
+        } else {
+            // The pledgee's own enforcement passes the transfer rule but for the pledge itself
+            // and the pledgor's standing (a suspended debtor must not shield the asset).
+            (Reason reason, address who) = _assetReason(r, from, false, false);
+            if (reason == Reason.OK) (reason, who) = _partyReason(assetId, pledgee, pledgee, false);
+            _revertFor(reason, assetId, who);
+        }
         r.flags &= ~FLAG_PLEDGED;
         emit PledgedChanged(assetId, false);
         _move(from, pledgee, assetId);
