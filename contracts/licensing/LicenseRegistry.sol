@@ -323,6 +323,5 @@ contract LicenseRegistry is ILicenseRegistry, LedgerAccess, EIP712 {
             if (l.parentId == 0) return true;
             l = _licenses[l.parentId];
         }
-        return false; // unreachable
     }
 }
