@@ -313,7 +313,7 @@ contract LicenseRegistry is ILicenseRegistry, LedgerAccess, EIP712 {
     }
 
     /// @dev Walks at most MAX_DEPTH parents.
-    function _inForce(uint256 licenseId) private view returns (bool) {
+    function _inForce(uint256 licenseId) private view returns (bool inForce) {
         License storage l = _licenses[licenseId];
         if (l.licensee == address(0)) return false;
         if (registry.statusOf(l.assetId) != AssetStatus.Registered) return false;

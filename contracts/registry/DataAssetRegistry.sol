@@ -280,6 +280,8 @@ contract DataAssetRegistry is ERC721, IERC4906, LedgerAccess {
         Registration storage reg = _registrations[assetId];
         if (reg.openObjections != 0) revert ObjectionsOpen(assetId, reg.openObjections);
         if (r.validUntil <= block.timestamp) revert AssetExpired(assetId, r.validUntil);
+        // The regulator may have graded it core during review or publicity.
+        if (r.grade == SecurityGrade.Core) revert CoreDataNotRegistrable();
         address holder = r.holder;
         MemberType registrantType = _requireActiveMember(holder);
 
