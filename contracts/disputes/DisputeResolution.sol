@@ -71,6 +71,7 @@ contract DisputeResolution is LedgerAccess {
     error UnknownObjection(uint256 objectionId);
     error ObjectionNotOpen(uint256 objectionId, ObjectionStatus status);
     error NotClaimant(uint256 objectionId, address account);
+    error AssetFrozen(uint256 assetId);
     error RulingNotApplicable(uint256 objectionId, Ruling ruling, AssetStatus assetStatus);
 
     constructor(address manager, IDataAssetRegistry registry_, IMemberRegistry members_) LedgerAccess(manager) {
@@ -125,6 +126,12 @@ contract DisputeResolution is LedgerAccess {
         if (r == Ruling.TransferToClaimant) {
             AssetStatus s = registry.statusOf(assetId);
             if (s != AssetStatus.Registered) revert RulingNotApplicable(objectionId, r, s);
+        }
+        if ((r == Ruling.Cancel || r == Ruling.TransferToClaimant) && !_hasRole(Roles.COURT, msg.sender)) {
+            // A frozen asset moves only by court order: the registrar may dismiss or record
+            // compensation, but disposing of it is for the court.
+            (,,,,,, bool frozen,,) = registry.recordOf(assetId);
+            if (frozen) revert AssetFrozen(assetId);
         }
         o.status = ObjectionStatus(ruling + uint8(ObjectionStatus.Dismissed));
         registry.adjustObjections(assetId, false);
