@@ -3,21 +3,23 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { CNY, DAY, YEAR, Grade, Rights, Territory, deployWorld, h, register, submit, type World } from "./helpers/fixture";
+import {
+  CNY,
+  DAY,
+  YEAR,
+  Grade,
+  Rights,
+  Territory,
+  deployWorld,
+  h,
+  licenseTerms,
+  register,
+  submit,
+  type LicenseTerms,
+  type World,
+} from "./helpers/fixture";
 
-/** Licence terms as the contract takes them, with concrete TypeScript types. */
-interface Terms {
-  licensee: string;
-  rights: number;
-  territory: number;
-  start: number;
-  end: number;
-  sublicensable: boolean;
-  scopeHash: string;
-  termsHash: string;
-  feeAmount: bigint;
-  feeCurrency: string;
-}
+type Terms = LicenseTerms;
 
 interface Offer {
   assetId: bigint;
@@ -53,22 +55,7 @@ const OFFER_TYPES = {
 };
 
 /** Processing-use, domestic, now .. now + 30 days, unless overridden. */
-async function terms(licensee: string, overrides: Partial<Terms> = {}): Promise<Terms> {
-  const now = await time.latest();
-  return {
-    licensee,
-    rights: Rights.PROCESSING,
-    territory: Territory.Domestic,
-    start: now,
-    end: now + 30 * DAY,
-    sublicensable: false,
-    scopeHash: h("scope"),
-    termsHash: h("terms"),
-    feeAmount: 100_000n,
-    feeCurrency: CNY,
-    ...overrides,
-  };
-}
+const terms = licenseTerms;
 
 /** The LicenseGranted event's Terms struct, in ABI order. */
 function tuple(t: Terms): unknown[] {

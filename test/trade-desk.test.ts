@@ -58,7 +58,7 @@ async function licensedWorld(): Promise<Market & { rootId: bigint; subId: bigint
   const subId = await w.ledger.licenses.nextLicenseId();
   await w.ledger.licenses
     .connect(w.bob)
-    .sublicense(rootId, await licenseTerms(w.carol.address, { start: parent.start, end: parent.end }));
+    .sublicense(rootId, await licenseTerms(w.carol.address, { start: Number(parent.start), end: Number(parent.end) }));
   return { ...m, rootId, subId };
 }
 

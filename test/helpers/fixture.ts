@@ -144,8 +144,22 @@ export async function register(w: World, applicant: HardhatEthersSigner, overrid
   return id;
 }
 
+/** Licence terms as LicenseRegistry takes them, with concrete TypeScript types. */
+export interface LicenseTerms {
+  licensee: string;
+  rights: number;
+  territory: number;
+  start: number;
+  end: number;
+  sublicensable: boolean;
+  scopeHash: string;
+  termsHash: string;
+  feeAmount: bigint;
+  feeCurrency: string;
+}
+
 /** Licence terms with sensible defaults: processing-use, domestic, now .. now + 30 days. */
-export async function licenseTerms(licensee: string, overrides: Partial<Record<string, unknown>> = {}) {
+export async function licenseTerms(licensee: string, overrides: Partial<LicenseTerms> = {}): Promise<LicenseTerms> {
   const now = await time.latest();
   return {
     licensee,
