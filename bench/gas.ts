@@ -178,6 +178,19 @@ async function main(): Promise<void> {
     check(holder === bob.address, `batch asset ${id} filed by bob`);
   }
 
+  // 7. Baseline measured in this run: a plain OpenZeppelin ERC-721 mint and transfer, to a
+  //    receiver that already holds a token (the same steady state as the figures above).
+  const baseline = await (await ethers.getContractFactory("BaselineERC721")).deploy();
+  await baseline.waitForDeployment();
+  await (await baseline.mint(bob.address, 1n)).wait();
+  await (await baseline.mint(alice.address, 2n)).wait();
+  const baselineMint = await gasOf("baseline mint", baseline.mint(alice.address, 3n));
+  const baselineTransfer = await gasOf(
+    "baseline transfer",
+    baseline.connect(alice).transferFrom(alice.address, bob.address, 2n),
+  );
+  check((await baseline.ownerOf(2n)) === bob.address, "baseline token moved");
+
   // ─── Report ─────────────────────────────────────────────────────────────────────────
   const results: Record<Metric, number> = {
     apply: Number(apply),
@@ -242,6 +255,19 @@ async function main(): Promise<void> {
         ["apply / EAS attest", ratio(results.apply, REFERENCE.easAttest)],
         ["batchApplyPerAsset / EAS multiAttest per item", ratio(results.batchApplyPerAsset, REFERENCE.easMultiAttestPerItem)],
         ["evidenceAnchor1000 / DocumentStore issue", ratio(results.evidenceAnchor1000, REFERENCE.documentStoreIssue)],
+      ],
+    ),
+  );
+
+  console.log("\nbaseline measured in this run: plain OpenZeppelin ERC-721 (receiver already holds a token)\n");
+  console.log(
+    table(
+      ["operation", "measured gas", "ledger / baseline"],
+      [
+        ["ERC-721 mint (baseline)", fmt(Number(baselineMint)), ""],
+        ["ERC-721 transferFrom (baseline)", fmt(Number(baselineTransfer)), ""],
+        ["ledger apply+accept+confirm vs mint", fmt(results.applyAcceptConfirm), ratio(results.applyAcceptConfirm, baselineMint)],
+        ["ledger transfer (all rules) vs transferFrom", fmt(results.transfer), ratio(results.transfer, baselineTransfer)],
       ],
     ),
   );
