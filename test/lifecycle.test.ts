@@ -2,7 +2,6 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { ContractTransactionResponse, Interface, LogDescription, Result } from "ethers";
-import type { LicenseRegistry } from "../typechain-types";
 import {
   AREA_CODE,
   CNY,
@@ -18,7 +17,10 @@ import {
   application,
   deployWorld,
   h,
+  termsFor,
+  type LicenseTerms,
 } from "./helpers/fixture";
+import { checkDigit } from "../sdk/registration-number";
 
 /** Every log of a transaction that `iface` can decode and that has the event name `name`. */
 async function decoded(tx: ContractTransactionResponse, iface: Interface, address: string, name: string): Promise<Result[]> {
@@ -44,33 +46,8 @@ async function only(tx: ContractTransactionResponse, iface: Interface, address: 
   return all[0] as Result;
 }
 
-/** Independent ISO 7064 MOD 11-2 check character over a string of digits. */
-function mod11_2(digits: string): string {
-  let p = 0;
-  for (const ch of digits) p = ((p + Number(ch)) * 2) % 11;
-  const c = (12 - p) % 11;
-  return c === 10 ? "X" : String(c);
-}
-
-function terms(
-  licensee: string,
-  rights: number,
-  start: number,
-  end: number,
-  sublicensable: boolean
-): LicenseRegistry.TermsStruct {
-  return {
-    licensee,
-    rights,
-    territory: Territory.Domestic,
-    start,
-    end,
-    sublicensable,
-    scopeHash: h("scope"),
-    termsHash: h("terms"),
-    feeAmount: 250_000n,
-    feeCurrency: CNY,
-  };
+function terms(licensee: string, rights: number, start: number, end: number, sublicensable: boolean): LicenseTerms {
+  return termsFor(licensee, { rights, start, end, sublicensable, feeAmount: 250_000n });
 }
 
 describe("lifecycle: one data asset from admission to cancellation", () => {
@@ -189,7 +166,7 @@ describe("lifecycle: one data asset from admission to cancellation", () => {
     const year = new Date(confirmedAt * 1000).getUTCFullYear();
     const typeCode = MemberType.DataProductCompany + 1;
     const body = `${year}${String(AREA_CODE).padStart(6, "0")}${typeCode}${id.toString().padStart(10, "0")}`;
-    const expectedNumber = `DR-${year}-${AREA_CODE}-${typeCode}-${id.toString().padStart(10, "0")}-${mod11_2(body)}`;
+    const expectedNumber = `DR-${year}-${AREA_CODE}-${typeCode}-${id.toString().padStart(10, "0")}-${checkDigit(body)}`;
     await expect(confirmTx)
       .to.emit(registry, "AssetRegistered")
       .withArgs(id, newcomer.address, registrar.address, expectedNumber, confirmedAt, app.validUntil)

@@ -4,8 +4,20 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { ContractTransactionReceipt, ContractTransactionResponse, Interface } from "ethers";
-import type { LicenseRegistry } from "../typechain-types";
-import { CNY, DAY, DeliveryMode, Reason, Status, application, deployWorld, h, register, type World } from "./helpers/fixture";
+import {
+  CNY,
+  DAY,
+  DeliveryMode,
+  Reason,
+  Status,
+  application,
+  deployWorld,
+  h,
+  register,
+  termsFor,
+  type LicenseTerms,
+  type World,
+} from "./helpers/fixture";
 
 // ─── Vocabulary ──────────────────────────────────────────────────────────────────────────
 
@@ -731,20 +743,10 @@ class Run {
     start: number,
     end: number,
     sublicensable: boolean
-  ): LicenseRegistry.TermsStruct {
-    return {
-      licensee,
-      rights,
-      territory,
-      start,
-      end,
-      sublicensable,
-      scopeHash: h("scope"),
-      termsHash: h("terms"),
-      feeAmount: 10_000n,
-      feeCurrency: CNY,
-    };
+  ): LicenseTerms {
+    return termsFor(licensee, { rights, territory, start, end, sublicensable, feeAmount: 10_000n });
   }
+
 
   async liveWithHash(contentHash: string): Promise<bigint | null> {
     for (const a of this.assets) {

@@ -158,20 +158,26 @@ export interface LicenseTerms {
   feeCurrency: string;
 }
 
-/** Licence terms with sensible defaults: processing-use, domestic, now .. now + 30 days. */
-export async function licenseTerms(licensee: string, overrides: Partial<LicenseTerms> = {}): Promise<LicenseTerms> {
-  const now = await time.latest();
+/** Licence terms for an explicit term; the rest defaults to processing-use, domestic, not sublicensable. */
+export function termsFor(
+  licensee: string,
+  term: Pick<LicenseTerms, "start" | "end"> & Partial<LicenseTerms>,
+): LicenseTerms {
   return {
     licensee,
     rights: Rights.PROCESSING,
     territory: Territory.Domestic,
-    start: now,
-    end: now + 30 * DAY,
     sublicensable: false,
     scopeHash: h("scope"),
     termsHash: h("terms"),
     feeAmount: 100_000n,
     feeCurrency: CNY,
-    ...overrides,
+    ...term,
   };
+}
+
+/** Licence terms with sensible defaults: processing-use, domestic, now .. now + 30 days. */
+export async function licenseTerms(licensee: string, overrides: Partial<LicenseTerms> = {}): Promise<LicenseTerms> {
+  const now = await time.latest();
+  return termsFor(licensee, { start: now, end: now + 30 * DAY, ...overrides });
 }
