@@ -6,11 +6,14 @@
  * finds them on later starts and changes nothing); prints the addresses; and keeps the
  * chain running until Ctrl-C, when Anvil writes its state and exits.
  *
- * The indexer, the provenance API and the portal are still to come (see README.md).
+ * Then runs the indexer and the provenance API in this process (index in .drl/index, API on
+ * http://127.0.0.1:8080 unless DRL_API_PORT says otherwise).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { loadServerConfig } from "../server/config";
+import { startServer, type RunningServer } from "../server/server";
 
 const root = path.resolve(__dirname, "..");
 const dataDir = path.resolve(root, process.env.DRL_DATA_DIR ?? ".drl");
@@ -65,11 +68,12 @@ function run(cmd: string, args: string[]): Promise<number> {
 async function main(): Promise<void> {
   const chain = startChain();
   let stopping = false;
+  let server: RunningServer | undefined;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    console.log(`\n${signal}: stopping the chain (it writes its state first)...`);
-    chain.kill("SIGINT");
+    console.log(`\n${signal}: stopping the API and indexer, then the chain (it writes its state first)...`);
+    void (server?.close() ?? Promise.resolve()).finally(() => chain.kill("SIGINT"));
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
@@ -90,8 +94,17 @@ async function main(): Promise<void> {
     deployBlock: number;
   };
   console.log(`\nThe ledger is running on ${rpcUrl} (chain ${deployment.chainId}, deployed at block ${deployment.deployBlock}).`);
-  console.log("Addresses and ABIs: deployments/localhost.json. The indexer, API and portal are still to come.");
-  console.log("Press Ctrl-C to stop; the chain keeps its state in", dataDir);
+  console.log("Addresses and ABIs: deployments/localhost.json.");
+
+  const config = loadServerConfig({
+    DRL_INDEX_DIR: path.join(dataDir, "index"),
+    ...process.env,
+    DRL_RPC_URL: rpcUrl,
+    DRL_DEPLOYMENT: path.join(root, "deployments", "localhost.json"),
+  });
+  server = await startServer(config, { log: (m) => console.log(`[indexer] ${m}`) });
+  console.log(`The provenance API is on ${server.url}/v1 (health: ${server.url}/v1/health, OpenAPI: ${server.url}/v1/openapi.json).`);
+  console.log("Press Ctrl-C to stop; the chain and the index keep their state in", dataDir);
 }
 
 main().catch((err: unknown) => {

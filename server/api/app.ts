@@ -1,0 +1,252 @@
+/**
+ * The provenance API (Express 5). Read-only: it holds no keys and sends no transactions. Every
+ * parameter is parsed with the zod schemas in sdk/api/schemas.ts, and every state answer is
+ * read from one store snapshot and says which block it reflects (`asOfBlock`).
+ */
+import express, { type Request, type Response } from "express";
+import { Interface, getAddress } from "ethers";
+import { REASON, enumName } from "../../sdk/api/enums";
+import {
+  AddressParams,
+  AssetsQuery,
+  EvidenceParams,
+  EvidenceQuery,
+  HolderQuery,
+  LicenseParams,
+  MilestonesQuery,
+  PageQuery,
+  RefParams,
+  TradabilityQuery,
+  type Health,
+  type Tradability,
+} from "../../sdk/api/schemas";
+import type { Deployment } from "../deployment";
+import type { IndexerStatus } from "../indexer/indexer";
+import type { Metrics } from "../metrics";
+import { RpcClient } from "../rpc/client";
+import { K } from "../store/keys";
+import type { Checkpoint, IndexStore } from "../store/store";
+import { Queries } from "../state/queries";
+import type { StoredAsset } from "../state/records";
+import { ApiError, NotFoundError, UnavailableError, errorBody, errorHandler, parseOr400 } from "./errors";
+import { openApiDocument } from "./openapi";
+
+export interface ApiContext {
+  store: IndexStore;
+  deployment: Deployment;
+  status: () => IndexerStatus;
+  /** For `?confirm=chain`: the node the answer is checked against (read-only calls). */
+  rpc: RpcClient;
+  metrics: Metrics;
+  confirmations: number;
+  log?: (m: string) => void;
+  /** Extra routes (the portal) mounted before the 404 handler. */
+  extend?: (app: express.Express) => void;
+}
+
+const PRE_TRADE = new Interface([
+  "function transferCheck(uint256 assetId, address from, address to) view returns (uint8)",
+  "function licenseCheck(uint256 assetId, address licensor, address licensee, uint8 territory, bool isSublicense) view returns (uint8)",
+]);
+
+export function createApp(ctx: ApiContext): express.Express {
+  const app = express();
+  const log = ctx.log ?? (() => {});
+  app.disable("x-powered-by");
+  app.set("etag", false);
+  app.set("json spaces", 0);
+
+  // Latency per route pattern (low cardinality), recorded when the response is sent.
+  app.use((req, res, next) => {
+    const end = ctx.metrics.requestDuration.startTimer();
+    res.on("finish", () => {
+      const route = (req.route as { path?: string } | undefined)?.path ?? "unmatched";
+      end({ method: req.method, route: `${req.baseUrl}${route}`, status: String(res.statusCode) });
+    });
+    next();
+  });
+
+  /** Runs `fn` over one snapshot of the index; 503 if nothing is indexed or the indexer halted. */
+  async function read<T>(fn: (q: Queries) => Promise<T>): Promise<T> {
+    const st = ctx.status();
+    if (st.state === "halted") throw new UnavailableError("index_halted", `the indexer stopped: ${st.lastError ?? "unknown error"}`);
+    const reader = ctx.store.reader();
+    try {
+      const cp = await reader.get<Checkpoint>(K.checkpoint);
+      if (!cp) throw new UnavailableError("index_empty", "the index has not reached the deploy block yet; retry shortly");
+      return await fn(new Queries(reader, cp));
+    } finally {
+      await reader.close();
+    }
+  }
+
+  async function assetOr404(q: Queries, ref: string): Promise<StoredAsset> {
+    const id = await q.resolve(ref);
+    const a = id ? await q.storedAsset(id) : undefined;
+    if (!a) throw new NotFoundError(`asset ${ref}`);
+    return a;
+  }
+
+  const v1 = express.Router();
+
+  v1.get("/health", async (_req, res) => {
+    const s = ctx.status();
+    const cp = await ctx.store.checkpoint();
+    const lag = s.head !== null && cp ? Math.max(0, s.head - cp.number) : null;
+    const state: Health["status"] =
+      s.state === "halted" ? "halted" : s.lastError ? "degraded" : s.state === "following" && lag !== null && lag <= ctx.confirmations + 1 ? "ok" : "syncing";
+    const body: Health = {
+      status: state,
+      chainId: ctx.deployment.chainId,
+      head: s.head,
+      indexedBlock: cp?.number ?? null,
+      lag,
+      confirmations: ctx.confirmations,
+      deployBlock: ctx.deployment.deployBlock,
+      contracts: ctx.deployment.addresses,
+      lastError: s.lastError,
+      asOfBlock: cp?.number ?? 0,
+    };
+    res.json(body);
+  });
+
+  v1.get("/assets", async (req, res) => {
+    const query = parseOr400(AssetsQuery, req.query, "query");
+    res.json(await read((q) => q.assets(query)));
+  });
+
+  v1.get("/assets/:ref", async (req, res) => {
+    const { ref } = parseOr400(RefParams, req.params, "ref");
+    res.json(
+      await read(async (q) => {
+        const a = await assetOr404(q, ref);
+        return (await q.asset(a.id)) ?? Promise.reject(new NotFoundError(`asset ${ref}`));
+      }),
+    );
+  });
+
+  v1.get("/assets/:ref/history", async (req, res) => {
+    const { ref } = parseOr400(RefParams, req.params, "ref");
+    const { limit, cursor } = parseOr400(PageQuery, req.query, "query");
+    res.json(await read(async (q) => q.history((await assetOr404(q, ref)).id, limit, cursor)));
+  });
+
+  v1.get("/assets/:ref/lineage", async (req, res) => {
+    const { ref } = parseOr400(RefParams, req.params, "ref");
+    parseOr400(PageQuery.pick({}), req.query, "query");
+    res.json(await read(async (q) => q.lineage((await assetOr404(q, ref)).id)));
+  });
+
+  v1.get("/assets/:ref/licenses", async (req, res) => {
+    const { ref } = parseOr400(RefParams, req.params, "ref");
+    parseOr400(PageQuery.pick({}), req.query, "query");
+    res.json(await read(async (q) => q.assetLicenses((await assetOr404(q, ref)).id)));
+  });
+
+  v1.get("/assets/:ref/holder", async (req, res) => {
+    const { ref } = parseOr400(RefParams, req.params, "ref");
+    const { atBlock } = parseOr400(HolderQuery, req.query, "atBlock");
+    res.json(
+      await read(async (q) => {
+        const id = (await assetOr404(q, ref)).id;
+        if (atBlock > q.asOfBlock) throw new ApiError(400, "bad_request", `atBlock ${atBlock} is after the last indexed block ${q.asOfBlock}`, "atBlock");
+        return q.holderAt(id, atBlock);
+      }),
+    );
+  });
+
+  v1.get("/assets/:ref/tradability", async (req, res) => {
+    const { ref } = parseOr400(RefParams, req.params, "ref");
+    const query = parseOr400(TradabilityQuery, req.query, "query");
+    const body = await read(async (q): Promise<Tradability> => {
+      const asset = await assetOr404(q, ref);
+      const { seller, failures } = await q.tradability(asset, query);
+      return {
+        assetId: asset.id,
+        seller,
+        buyer: query.buyer,
+        rights: query.rights,
+        territory: query.territory,
+        tradable: failures.length === 0,
+        reasons: failures,
+        chain: null,
+        asOfBlock: q.asOfBlock,
+      };
+    });
+    if (query.confirm === "chain") {
+      const reason = await chainReason(body.assetId, body.seller, query.buyer, query.rights, query.territory, body.asOfBlock);
+      const indexFirst = body.reasons[0]?.code ?? "OK";
+      body.chain = { reason, atBlock: body.asOfBlock, agrees: reason === indexFirst };
+    }
+    res.json(body);
+  });
+
+  /** The contracts' own pre-trade view, called at `block`. */
+  async function chainReason(assetId: string, seller: string | null, buyer: string, rights: string, territory: string, block: number) {
+    const from = seller ?? "0x0000000000000000000000000000000000000000";
+    const data =
+      rights === "holding"
+        ? PRE_TRADE.encodeFunctionData("transferCheck", [assetId, from, buyer])
+        : PRE_TRADE.encodeFunctionData("licenseCheck", [assetId, from, buyer, territory === "crossBorder" ? 1 : 0, false]);
+    let out: string;
+    try {
+      out = await ctx.rpc.call<string>("eth_call", [{ to: ctx.deployment.addresses.registry, data }, `0x${block.toString(16)}`], { attempts: 3 });
+    } catch (e) {
+      throw new UnavailableError("node_unavailable", `could not confirm with the node: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const [code] = PRE_TRADE.decodeFunctionResult(rights === "holding" ? "transferCheck" : "licenseCheck", out);
+    return enumName(REASON, Number(code));
+  }
+
+  v1.get("/licenses/:id", async (req, res) => {
+    const { id } = parseOr400(LicenseParams, req.params, "id");
+    parseOr400(PageQuery.pick({}), req.query, "query");
+    res.json(await read(async (q) => (await q.license(BigInt(id).toString())) ?? Promise.reject(new NotFoundError(`licence ${id}`))));
+  });
+
+  v1.get("/members/:address", async (req, res) => {
+    const { address } = parseOr400(AddressParams, req.params, "address");
+    parseOr400(PageQuery.pick({}), req.query, "query");
+    res.json(await read(async (q) => (await q.member(address)) ?? Promise.reject(new NotFoundError(`member ${address}`))));
+  });
+
+  v1.get("/members/:address/assets", async (req, res) => {
+    const { address } = parseOr400(AddressParams, req.params, "address");
+    const { limit, cursor } = parseOr400(PageQuery, req.query, "query");
+    res.json(await read(async (q) => ({ address: getAddress(address.toLowerCase()), ...(await q.memberAssets(address, limit, cursor)) })));
+  });
+
+  v1.get("/members/:address/milestones", async (req, res) => {
+    const { address } = parseOr400(AddressParams, req.params, "address");
+    const { from, to, limit, cursor } = parseOr400(MilestonesQuery, req.query, "query");
+    if (from !== undefined && to !== undefined && from > to) throw new ApiError(400, "bad_request", "from must not be after to", "from");
+    res.json(await read((q) => q.milestones(address, from, to, limit, cursor)));
+  });
+
+  v1.get("/evidence/:hash", async (req, res) => {
+    const { hash } = parseOr400(EvidenceParams, req.params, "hash");
+    const { root, proof } = parseOr400(EvidenceQuery, req.query, "query");
+    res.json(await read((q) => q.evidence(hash, root, proof)));
+  });
+
+  let openapi: unknown;
+  v1.get("/openapi.json", (_req, res) => {
+    openapi ??= openApiDocument();
+    res.json(openapi);
+  });
+
+  app.use("/v1", v1);
+
+  app.get("/metrics", async (_req, res) => {
+    res.set("content-type", ctx.metrics.registry.contentType);
+    res.send(await ctx.metrics.registry.metrics());
+  });
+
+  ctx.extend?.(app);
+
+  app.use((req: Request, res: Response) => {
+    res.status(404).json(errorBody(new NotFoundError(`no endpoint ${req.method} ${req.path.slice(0, 100)}`)));
+  });
+  app.use(errorHandler(log));
+  return app;
+}

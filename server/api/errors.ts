@@ -1,0 +1,83 @@
+/**
+ * API errors as typed classes, and the one place that turns any error into the JSON body
+ * `{ "error": { "code", "message", "field" } }`. Bad input is a 400 naming the field; nothing a
+ * client sends can produce a 500.
+ */
+import type { ErrorRequestHandler } from "express";
+import type { z } from "zod";
+import type { ErrorBody } from "../../sdk/api/schemas";
+import { BadCursorError } from "../state/queries";
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+export class BadRequestError extends ApiError {
+  constructor(field: string, message: string) {
+    super(400, "bad_request", `${field} ${message}`, field);
+  }
+}
+
+export class NotFoundError extends ApiError {
+  constructor(what: string) {
+    super(404, "not_found", `${what} not found`);
+  }
+}
+
+export class UnavailableError extends ApiError {
+  constructor(code: string, message: string) {
+    super(503, code, message);
+  }
+}
+
+/** Parses `value` with `schema`, or throws a 400 that names the first offending field. */
+export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, fallbackField: string): z.infer<S> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  if (!issue) throw new BadRequestError(fallbackField, "is invalid");
+  if (issue.code === "unrecognized_keys") {
+    const key = issue.keys[0] ?? fallbackField;
+    throw new BadRequestError(key, "is not a parameter of this endpoint");
+  }
+  const field = issue.path.length > 0 ? issue.path.map(String).join(".") : fallbackField;
+  const message = issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message;
+  throw new BadRequestError(field, message);
+}
+
+export function errorBody(e: ApiError): ErrorBody {
+  return { error: { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}) } };
+}
+
+/** Last middleware: typed errors keep their status; Express's own 4xx (bad URL encoding) become 400. */
+export function errorHandler(log: (m: string) => void): ErrorRequestHandler {
+  return (err: unknown, _req, res, _next) => {
+    let e: ApiError;
+    if (err instanceof ApiError) e = err;
+    else if (err instanceof BadCursorError) e = new BadRequestError("cursor", err.message);
+    else if (isClientError(err)) e = new ApiError(400, "bad_request", "the request could not be parsed (check the URL encoding)");
+    else {
+      log(`unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      e = new ApiError(500, "internal", "internal error");
+    }
+    if (res.headersSent) return;
+    res.status(e.status).json(errorBody(e));
+  };
+}
+
+function isClientError(err: unknown): boolean {
+  if (err instanceof URIError) return true;
+  if (typeof err === "object" && err !== null) {
+    const status = (err as { status?: unknown; statusCode?: unknown }).status ?? (err as { statusCode?: unknown }).statusCode;
+    return typeof status === "number" && status >= 400 && status < 500;
+  }
+  return false;
+}

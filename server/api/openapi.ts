@@ -1,0 +1,95 @@
+/**
+ * `GET /v1/openapi.json`: an OpenAPI 3.1 document generated from the zod schemas in
+ * sdk/api/schemas.ts (zod 4's JSON Schema output is the 2020-12 dialect OpenAPI 3.1 uses).
+ */
+import { z } from "zod";
+import * as S from "../../sdk/api/schemas";
+
+interface Operation {
+  path: string;
+  summary: string;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  response: z.ZodType;
+  notFound?: boolean;
+}
+
+const OPERATIONS: Operation[] = [
+  { path: "/v1/health", summary: "Chain id, head, indexed block, lag and contract addresses", response: S.Health },
+  { path: "/v1/assets", summary: "Assets, filtered and cursor-paginated", query: S.AssetsQuery, response: S.AssetList },
+  { path: "/v1/assets/{ref}", summary: "Every registered field, status, holder, rights and encumbrances", params: S.RefParams, response: S.AssetResponse, notFound: true },
+  { path: "/v1/assets/{ref}/history", summary: "The provenance timeline", params: S.RefParams, query: S.PageQuery, response: S.History, notFound: true },
+  { path: "/v1/assets/{ref}/lineage", summary: "Parents and children, transitively", params: S.RefParams, response: S.Lineage, notFound: true },
+  { path: "/v1/assets/{ref}/licenses", summary: "Active and ended licences and sublicence chains", params: S.RefParams, response: S.AssetLicenses, notFound: true },
+  { path: "/v1/assets/{ref}/holder", summary: "Who held the asset at a block", params: S.RefParams, query: S.HolderQuery, response: S.HolderAt, notFound: true },
+  {
+    path: "/v1/assets/{ref}/tradability",
+    summary: "Whether a trade or licence can go through now (the contracts' pre-trade rule over the index; confirm=chain also asks the node)",
+    params: S.RefParams,
+    query: S.TradabilityQuery,
+    response: S.Tradability,
+    notFound: true,
+  },
+  { path: "/v1/licenses/{id}", summary: "A licence", params: S.LicenseParams, response: S.LicenseResponse, notFound: true },
+  { path: "/v1/members/{address}", summary: "A member", params: S.AddressParams, response: S.Member, notFound: true },
+  { path: "/v1/members/{address}/assets", summary: "The assets a member holds or applied for", params: S.AddressParams, query: S.PageQuery, response: S.MemberAssets },
+  {
+    path: "/v1/members/{address}/milestones",
+    summary: "An enterprise's firsts in a period, with evidence and transaction hashes",
+    params: S.AddressParams,
+    query: S.MilestonesQuery,
+    response: S.MemberMilestones,
+  },
+  { path: "/v1/evidence/{hash}", summary: "Whether an evidence hash is anchored, under which root, and when", params: S.EvidenceParams, query: S.EvidenceQuery, response: S.Evidence },
+];
+
+type Json = Record<string, unknown>;
+
+function jsonSchema(schema: z.ZodType, io: "input" | "output"): Json {
+  const out = z.toJSONSchema(schema, { target: "draft-2020-12", io, unrepresentable: "any", reused: "inline" }) as Json;
+  delete out.$schema;
+  return out;
+}
+
+function parameters(obj: z.ZodObject | undefined, where: "path" | "query"): Json[] {
+  if (!obj) return [];
+  const shape = jsonSchema(obj, "input");
+  const props = (shape.properties ?? {}) as Record<string, Json>;
+  const required = new Set((shape.required ?? []) as string[]);
+  return Object.entries(props).map(([name, schema]) => ({
+    name,
+    in: where,
+    required: where === "path" || (required.has(name) && !("default" in schema)),
+    schema,
+    ...(typeof schema.description === "string" ? { description: schema.description } : {}),
+  }));
+}
+
+export function openApiDocument(): Json {
+  const errorResponse = { description: "error", content: { "application/json": { schema: jsonSchema(S.ErrorBody, "output") } } };
+  const paths: Json = {};
+  for (const op of OPERATIONS) {
+    paths[op.path] = {
+      get: {
+        summary: op.summary,
+        parameters: [...parameters(op.params, "path"), ...parameters(op.query, "query")],
+        responses: {
+          "200": { description: "OK", content: { "application/json": { schema: jsonSchema(op.response, "output") } } },
+          "400": { ...errorResponse, description: "a parameter is invalid; `field` names it" },
+          ...(op.notFound ? { "404": { ...errorResponse, description: "no such asset, licence or member" } } : {}),
+          "503": { ...errorResponse, description: "the index is empty or halted, or the node could not be reached for confirm=chain" },
+        },
+      },
+    };
+  }
+  paths["/metrics"] = { get: { summary: "Prometheus metrics", responses: { "200": { description: "Prometheus text format", content: { "text/plain": {} } } } } };
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Data Rights Ledger provenance API",
+      version: "1.0.0",
+      description: "Read-only provenance of data assets registered on the Data Rights Ledger, derived from the chain's events.",
+    },
+    paths,
+  };
+}

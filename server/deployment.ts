@@ -1,0 +1,75 @@
+/**
+ * The deployment the indexer follows: `deployments/<network>.json` as `npm run deploy` writes
+ * it (chain id, deploy block, addresses and ABIs), so the indexer needs no build artifacts.
+ */
+import { readFile } from "node:fs/promises";
+import { getAddress, Interface, type InterfaceAbi } from "ethers";
+import { z } from "zod";
+
+/** The ledger contracts the indexer reads, by their key in the deployment file. */
+export const INDEXED_CONTRACTS = [
+  "members",
+  "registry",
+  "compliance",
+  "licenses",
+  "milestones",
+  "disputes",
+  "tradeDesk",
+  "valuations",
+  "pledges",
+  "evidence",
+] as const;
+export type ContractKey = (typeof INDEXED_CONTRACTS)[number];
+
+const DeploymentSchema = z.object({
+  network: z.string(),
+  chainId: z.number().int().positive(),
+  deployBlock: z.number().int().nonnegative(),
+  addresses: z.record(z.string(), z.string().regex(/^0x[0-9a-fA-F]{40}$/)),
+  abis: z.record(z.string(), z.array(z.unknown())),
+});
+
+export interface Deployment {
+  network: string;
+  chainId: number;
+  deployBlock: number;
+  /** Checksummed addresses of every contract in the file (including the AccessManager). */
+  addresses: Record<string, string>;
+  /** The indexed contracts: address (lower case) → key. */
+  byAddress: Map<string, ContractKey>;
+  interfaces: Record<ContractKey, Interface>;
+}
+
+export class DeploymentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "DeploymentError";
+  }
+}
+
+export async function loadDeployment(file: string): Promise<Deployment> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(file, "utf8"));
+  } catch (e) {
+    throw new DeploymentError(`cannot read deployment file ${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const parsed = DeploymentSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new DeploymentError(`${file}: ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"}`);
+  }
+  const d = parsed.data;
+  const byAddress = new Map<string, ContractKey>();
+  const interfaces = {} as Record<ContractKey, Interface>;
+  for (const key of INDEXED_CONTRACTS) {
+    const address = d.addresses[key];
+    const abi = d.abis[key];
+    if (!address || !abi) throw new DeploymentError(`${file}: contract "${key}" is missing (address and ABI are required)`);
+    byAddress.set(address.toLowerCase(), key);
+    interfaces[key] = new Interface(abi as InterfaceAbi);
+  }
+  const addresses: Record<string, string> = {};
+  for (const [k, a] of Object.entries(d.addresses)) addresses[k] = getAddress(a);
+  return { network: d.network, chainId: d.chainId, deployBlock: d.deployBlock, addresses, byAddress, interfaces };
+}

@@ -1,0 +1,345 @@
+/**
+ * Follows the ledger's events into the store: backfill from the deploy block in adaptive
+ * `eth_getLogs` ranges, then the head. Each range is applied in memory and committed in one
+ * atomic batch with its checkpoint. Blocks near the head keep their hashes and an undo
+ * journal; a changed hash at the checkpoint means a reorg, which is rolled back to the common
+ * ancestor and re-applied. A reorg deeper than the kept window halts the indexer.
+ */
+import { IndexStore, Overlay, type Checkpoint, type KeptBlock } from "../store/store";
+import { K } from "../store/keys";
+import { RpcClient, RpcClosedError, RpcError, RpcUnavailableError } from "../rpc/client";
+import type { Deployment } from "../deployment";
+import { LogDecoder, type RawLog } from "./decode";
+import { EventApplier } from "./apply";
+
+export interface IndexerOptions {
+  rpc: RpcClient;
+  store: IndexStore;
+  deployment: Deployment;
+  /** Blocks to stay behind the head (0 on QBFT, which has instant finality). */
+  confirmations?: number;
+  /** How many recent blocks keep hashes and undo journals; deeper reorgs halt the indexer. */
+  reorgWindow?: number;
+  /** Largest and first `eth_getLogs` range, in blocks. */
+  maxRange?: number;
+  /** Aim for at most this many logs per committed range. */
+  targetLogs?: number;
+  /** Poll interval once caught up with the head. */
+  pollMs?: number;
+  log?: (message: string) => void;
+}
+
+export type IndexerState = "starting" | "syncing" | "following" | "halted" | "stopped";
+
+export interface IndexerStatus {
+  state: IndexerState;
+  head: number | null;
+  indexedBlock: number | null;
+  indexedTimestamp: number | null;
+  lastError: string | null;
+  eventsApplied: number;
+  reorgs: number;
+  rpcFaults: number;
+  range: number;
+}
+
+/** The index belongs to another chain or deployment, or the chain rewrote more than the window. */
+export class IndexerHaltedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "IndexerHaltedError";
+  }
+}
+
+interface Header {
+  number: string;
+  hash: string;
+  parentHash: string;
+  timestamp: string;
+}
+
+interface Identity {
+  chainId: number;
+  deployBlock: number;
+  contracts: string[];
+}
+
+export class Indexer {
+  readonly status: IndexerStatus;
+  private readonly decoder: LogDecoder;
+  private readonly confirmations: number;
+  private readonly window: number;
+  private readonly maxRange: number;
+  private readonly targetLogs: number;
+  private readonly pollMs: number;
+  private readonly log: (m: string) => void;
+  private loop: Promise<void> | null = null;
+  private stopping = false;
+  private wake: (() => void) | null = null;
+  private readonly commitListeners = new Set<(cp: Checkpoint, events: number) => void>();
+
+  constructor(private readonly opts: IndexerOptions) {
+    this.decoder = new LogDecoder(opts.deployment);
+    this.confirmations = opts.confirmations ?? 0;
+    this.window = opts.reorgWindow ?? 256;
+    this.maxRange = opts.maxRange ?? 5_000;
+    this.targetLogs = opts.targetLogs ?? 10_000;
+    this.pollMs = opts.pollMs ?? 100;
+    this.log = opts.log ?? (() => {});
+    this.status = {
+      state: "starting",
+      head: null,
+      indexedBlock: null,
+      indexedTimestamp: null,
+      lastError: null,
+      eventsApplied: 0,
+      reorgs: 0,
+      rpcFaults: 0,
+      range: this.maxRange,
+    };
+  }
+
+  /** Called after every commit (and rollback) with the new checkpoint. */
+  onCommit(listener: (cp: Checkpoint, events: number) => void): () => void {
+    this.commitListeners.add(listener);
+    return () => this.commitListeners.delete(listener);
+  }
+
+  /** Checks that the store belongs to this deployment and chain, then runs until stopped or halted. */
+  async start(): Promise<void> {
+    const { store, deployment, rpc } = this.opts;
+    const chainId = Number(await rpc.call<string>("eth_chainId"));
+    if (chainId !== deployment.chainId) {
+      throw new IndexerHaltedError(`the node at ${rpc.url} is chain ${chainId}, but the deployment is on chain ${deployment.chainId}`);
+    }
+    const identity: Identity = { chainId, deployBlock: deployment.deployBlock, contracts: [...deployment.byAddress.keys()].sort() };
+    const stored = await store.get<Identity>(K.identity);
+    if (stored && JSON.stringify(stored) !== JSON.stringify(identity)) {
+      throw new IndexerHaltedError(
+        "the index directory belongs to another deployment (chain id, deploy block or contract addresses differ); point DRL_INDEX_DIR elsewhere or delete it to reindex",
+      );
+    }
+    if (!stored) await store.db.put(K.identity, JSON.stringify(identity));
+    const cp = await store.checkpoint();
+    if (cp) {
+      this.setIndexed(cp);
+      this.log(`resuming after block ${cp.number} (${cp.hash}); checking that it is still on the chain`);
+    } else {
+      this.log(`indexing from the deploy block ${deployment.deployBlock}`);
+    }
+    this.status.state = "syncing";
+    this.loop = this.run();
+  }
+
+  /** Stops after the current step; the store is left at its last commit. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    this.opts.rpc.close();
+    await this.loop;
+    if (this.status.state !== "halted") this.status.state = "stopped";
+  }
+
+  /** Resolves when a block at or past `n` is indexed. */
+  waitForBlock(n: number, timeoutMs = 30_000): Promise<void> {
+    if ((this.status.indexedBlock ?? -1) >= n) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        off();
+        reject(new Error(`block ${n} not indexed within ${timeoutMs} ms (at ${this.status.indexedBlock}; ${this.status.lastError ?? "no error"})`));
+      }, timeoutMs);
+      const off = this.onCommit((cp) => {
+        if (cp.number >= n) {
+          clearTimeout(timer);
+          off();
+          resolve();
+        }
+      });
+    });
+  }
+
+  private setIndexed(cp: Checkpoint): void {
+    this.status.indexedBlock = cp.number;
+    this.status.indexedTimestamp = cp.timestamp;
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping) {
+      try {
+        const caughtUp = await this.step();
+        failures = 0;
+        this.status.lastError = null;
+        if (caughtUp) await this.sleep(this.pollMs);
+      } catch (e) {
+        if (e instanceof RpcClosedError || this.stopping) break;
+        if (e instanceof IndexerHaltedError) {
+          this.status.state = "halted";
+          this.status.lastError = e.message;
+          this.log(`HALTED: ${e.message}`);
+          return;
+        }
+        failures++;
+        this.status.lastError = e instanceof Error ? e.message : String(e);
+        this.log(`step failed (${failures}): ${this.status.lastError}`);
+        await this.sleep(Math.random() * Math.min(5_000, 100 * 2 ** Math.min(failures, 10)));
+      }
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.wake = null;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(t);
+        this.wake = null;
+        resolve();
+      };
+    });
+  }
+
+  private async header(n: number): Promise<Header | null> {
+    return this.opts.rpc.call<Header | null>("eth_getBlockByNumber", [hex(n), false]);
+  }
+
+  private async headers(numbers: number[]): Promise<Map<number, Header>> {
+    const out = new Map<number, Header>();
+    for (let i = 0; i < numbers.length; i += 200) {
+      const chunk = numbers.slice(i, i + 200);
+      const answers = await this.opts.rpc.batch<Header | null>(chunk.map((n) => ({ method: "eth_getBlockByNumber", params: [hex(n), false] })));
+      answers.forEach((h, j) => {
+        if (h instanceof RpcError) throw h;
+        const n = chunk[j];
+        if (!h || n === undefined) throw new Error(`block ${n} is not available from the node`);
+        out.set(n, h);
+      });
+    }
+    return out;
+  }
+
+  /** One step: a reorg check and one committed range. Returns true when there was nothing to do. */
+  private async step(): Promise<boolean> {
+    const { rpc, store, deployment } = this.opts;
+    const head = Number(await rpc.call<string>("eth_blockNumber"));
+    this.status.head = head;
+    const cp = await store.checkpoint();
+
+    // The checkpoint must still be on the chain (this is also the start-up check).
+    if (cp) {
+      const h = await this.header(cp.number);
+      if (!h || h.hash.toLowerCase() !== cp.hash) {
+        await this.handleReorg(cp, head);
+        return false;
+      }
+    }
+
+    const target = head - this.confirmations;
+    const from = cp ? cp.number + 1 : deployment.deployBlock;
+    if (from > target) {
+      this.status.state = "following";
+      return true;
+    }
+    this.status.state = target - from > this.window ? "syncing" : "following";
+    const { logs, to } = await this.readLogs(from, Math.min(target, from + this.status.range - 1));
+
+    const journalFrom = head - this.window + 1; // blocks at or above this can still be reorged
+    const nearHead = to >= journalFrom;
+    const wanted = new Set<number>([to]);
+    if (nearHead) for (let n = Math.max(from, journalFrom); n <= to; n++) wanted.add(n);
+    for (const l of logs) if (l.blockTimestamp === undefined) wanted.add(Number(l.blockNumber));
+    const headers = await this.headers([...wanted].sort((x, y) => x - y));
+
+    // Near the head, the headers must form one chain from the checkpoint, and every log must
+    // belong to it; otherwise the chain moved under us and the range is read again.
+    if (nearHead) {
+      let prevHash = cp && cp.number === Math.max(from, journalFrom) - 1 ? cp.hash : null;
+      for (let n = Math.max(from, journalFrom); n <= to; n++) {
+        const h = headers.get(n);
+        if (!h) throw new Error(`missing header ${n}`);
+        if (prevHash !== null && h.parentHash.toLowerCase() !== prevHash) throw new Error(`the chain changed while block ${n} was read`);
+        prevHash = h.hash.toLowerCase();
+      }
+    }
+    for (const l of logs) {
+      const h = headers.get(Number(l.blockNumber));
+      if (h && h.hash.toLowerCase() !== l.blockHash.toLowerCase()) throw new Error(`log of block ${Number(l.blockNumber)} is from a replaced block`);
+    }
+
+    const overlay = new Overlay(store);
+    const applier = new EventApplier(overlay);
+    let applied = 0;
+    for (const l of logs) {
+      if (l.removed) continue;
+      const ev = this.decoder.decode(l);
+      if (!ev) continue;
+      const time = l.blockTimestamp !== undefined ? Number(l.blockTimestamp) : Number(headers.get(ev.block)?.timestamp ?? 0);
+      overlay.setBlock(ev.block, ev.block >= journalFrom);
+      await applier.apply(ev, time);
+      applied++;
+    }
+    const last = headers.get(to);
+    if (!last) throw new Error(`missing header ${to}`);
+    const keep = new Map<number, KeptBlock>();
+    for (const [n, h] of headers) if (n >= journalFrom) keep.set(n, { hash: h.hash.toLowerCase(), timestamp: Number(h.timestamp) });
+    const next: Checkpoint = { number: to, hash: last.hash.toLowerCase(), timestamp: Number(last.timestamp) };
+    await store.commit(overlay, next, keep, to - this.window);
+    this.status.eventsApplied += applied;
+    this.setIndexed(next);
+    for (const l of this.commitListeners) l(next, applied);
+    // Grow the range again while answers are small.
+    if (logs.length < this.targetLogs / 4) this.status.range = Math.min(this.maxRange, this.status.range * 2);
+    return false;
+  }
+
+  /** `eth_getLogs` over [from, to], shrinking the range while the node refuses or caps it. */
+  private async readLogs(from: number, to: number): Promise<{ logs: RawLog[]; to: number }> {
+    for (;;) {
+      try {
+        const logs = await this.opts.rpc.call<RawLog[]>(
+          "eth_getLogs",
+          [{ fromBlock: hex(from), toBlock: hex(to), address: this.decoder.addresses() }],
+          { attempts: 3 },
+        );
+        if (logs.length > this.targetLogs && to > from) {
+          // Too many to hold comfortably next time: aim the next range at the target.
+          this.status.range = Math.max(1, Math.floor(((to - from + 1) * this.targetLogs) / logs.length));
+        }
+        return { logs, to };
+      } catch (e) {
+        if (!(e instanceof RpcError || e instanceof RpcUnavailableError) || to === from) throw e;
+        to = from + Math.floor((to - from) / 2);
+        this.status.range = to - from + 1;
+        this.log(`eth_getLogs refused or failed (${e.message}); range now ${this.status.range} blocks`);
+      }
+    }
+  }
+
+  /** The checkpoint's block was replaced: roll back to the newest kept block still on the chain. */
+  private async handleReorg(cp: Checkpoint, head: number): Promise<void> {
+    const { store } = this.opts;
+    const kept = await store.keptBlocks();
+    for (const [n, b] of kept) {
+      if (n > head) continue;
+      const h = await this.header(n);
+      if (h && h.hash.toLowerCase() === b.hash) {
+        const undone = await store.rollback(n, b);
+        this.status.reorgs++;
+        this.setIndexed({ number: n, hash: b.hash, timestamp: b.timestamp });
+        this.log(`reorg: block ${cp.number} was replaced; rolled back ${undone} block(s) to the common ancestor ${n}`);
+        for (const l of this.commitListeners) l({ number: n, hash: b.hash, timestamp: b.timestamp }, 0);
+        return;
+      }
+    }
+    const oldest = kept.at(-1)?.[0];
+    throw new IndexerHaltedError(
+      `reorg deeper than the kept window: indexed block ${cp.number} (${cp.hash}) is no longer on the chain and no kept block ` +
+        (oldest === undefined ? "exists" : `back to ${oldest}`) +
+        ` matches it (window ${this.window} blocks). The index was not changed; reindex from scratch (delete the index directory).`,
+    );
+  }
+}
+
+const hex = (n: number): string => `0x${n.toString(16)}`;

@@ -1,0 +1,425 @@
+/**
+ * The read side: builds the API's responses (sdk/api/schemas.ts) from one store snapshot.
+ * Every answer carries `asOfBlock`, the checkpoint of that snapshot.
+ */
+import { getAddress, keccak256, AbiCoder, concat } from "ethers";
+import { rightsOf } from "../../sdk/api/enums";
+import type {
+  Asset,
+  AssetLicenses,
+  AssetList,
+  AssetResponse,
+  AssetsQuery,
+  Evidence,
+  History,
+  HolderAt,
+  License,
+  Lineage,
+  Member,
+  MemberMilestones,
+  TradabilityQuery,
+} from "../../sdk/api/schemas";
+import { ASSET_INDEXES } from "../indexer/apply";
+import { K, idFromKey, prefixEnd } from "../store/keys";
+import type { Checkpoint, Reader } from "../store/store";
+import type {
+  StoredAnchor,
+  StoredAsset,
+  StoredClearance,
+  StoredDeidentification,
+  StoredEvidenceRef,
+  StoredHistoryEvent,
+  StoredHolder,
+  StoredLicense,
+  StoredMember,
+  StoredMilestone,
+  StoredSandbox,
+} from "./records";
+import { tradabilityReasons, type Failure } from "./tradability";
+
+/** A cursor that does not come from this API (HTTP 400 on `cursor`). */
+export class BadCursorError extends Error {
+  constructor() {
+    super("is not a cursor from a previous page");
+    this.name = "BadCursorError";
+  }
+}
+
+const MAX_LINEAGE_NODES = 500;
+
+export function encodeCursor(key: string): string {
+  return Buffer.from(key, "utf8").toString("base64url");
+}
+
+export function decodeCursor(cursor: string, prefix: string): string {
+  const key = Buffer.from(cursor, "base64url").toString("utf8");
+  if (!key.startsWith(prefix) || key.length > 200) throw new BadCursorError();
+  return key;
+}
+
+type Party = { address: string; name: string | null };
+
+export class Queries {
+  constructor(
+    private readonly r: Reader,
+    readonly cp: Checkpoint,
+  ) {}
+
+  get asOfBlock(): number {
+    return this.cp.number;
+  }
+
+  /** The asset id a `:ref` names, or null. */
+  async resolve(ref: string): Promise<string | null> {
+    if (/^\d+$/.test(ref)) return (await this.r.get<StoredAsset>(K.asset(ref))) ? BigInt(ref).toString() : null;
+    if (ref.startsWith("DR-")) return (await this.r.get<string>(K.byRegistrationNumber(ref))) ?? null;
+    return (await this.r.get<string>(K.byContentHash(ref))) ?? null;
+  }
+
+  async storedAsset(id: string): Promise<StoredAsset | undefined> {
+    return this.r.get<StoredAsset>(K.asset(id));
+  }
+
+  private async parties(addresses: (string | null)[]): Promise<Map<string, Party>> {
+    const unique = [...new Set(addresses.filter((a): a is string => a !== null).map((a) => a.toLowerCase()))];
+    const members = await this.r.getMany<StoredMember>(unique.map((a) => K.member(a)));
+    const out = new Map<string, Party>();
+    unique.forEach((a, i) => out.set(a, { address: getAddress(a), name: members[i]?.name ?? null }));
+    return out;
+  }
+
+  async asset(id: string): Promise<AssetResponse | null> {
+    const a = await this.storedAsset(id);
+    if (!a) return null;
+    const [names, clearance, sandbox, deid] = await Promise.all([
+      this.parties([a.holder, a.applicant]),
+      this.r.get<StoredClearance>(K.clearance(id)),
+      this.r.get<StoredSandbox>(K.sandbox(id)),
+      this.r.get<StoredDeidentification>(K.deidentification(a.contentHash)),
+    ]);
+    const party = (addr: string): Party => names.get(addr.toLowerCase()) ?? { address: addr, name: null };
+    const { rightsBits, ...rest } = a;
+    const asset: Asset = {
+      ...rest,
+      status: a.status as Asset["status"],
+      kind: a.kind as Asset["kind"],
+      productForm: a.productForm as Asset["productForm"],
+      category: a.category as Asset["category"],
+      sourceType: a.sourceType as Asset["sourceType"],
+      grade: a.grade as Asset["grade"],
+      personalInfo: a.personalInfo as Asset["personalInfo"],
+      registrantType: a.registrantType as Asset["registrantType"],
+      milestones: a.milestones as Asset["milestones"],
+      holder: a.holder ? party(a.holder) : null,
+      applicant: party(a.applicant),
+      rights: rightsOf(rightsBits),
+      disputed: a.openObjections > 0,
+      expired: a.status === "registered" && a.validUntil < this.cp.timestamp,
+      crossBorderClearance: clearance ?? null,
+      sandboxApproval: sandbox ?? null,
+      deidentificationReview: deid ?? null,
+    };
+    return { ...asset, asOfBlock: this.asOfBlock };
+  }
+
+  private summary(a: StoredAsset, names: Map<string, Party>): AssetList["items"][number] {
+    return {
+      id: a.id,
+      registrationNumber: a.registrationNumber,
+      status: a.status as Asset["status"],
+      holder: a.holder ? (names.get(a.holder.toLowerCase()) ?? { address: a.holder, name: null }) : null,
+      kind: a.kind as Asset["kind"],
+      category: a.category as Asset["category"],
+      grade: a.grade as Asset["grade"],
+      rights: rightsOf(a.rightsBits),
+      validUntil: a.validUntil,
+      contentHash: a.contentHash,
+      metadataUri: a.metadataUri,
+    };
+  }
+
+  private async summaries(assets: StoredAsset[]): Promise<AssetList["items"]> {
+    const names = await this.parties(assets.map((a) => a.holder));
+    return assets.map((a) => this.summary(a, names));
+  }
+
+  /**
+   * `GET /v1/assets`: walks the most selective index that the filters name (or all assets),
+   * checks the other filters on each asset, and stops after `limit` matches.
+   */
+  async assets(q: AssetsQuery): Promise<AssetList> {
+    const filters: [string, string][] = [];
+    if (q.holder) filters.push(["holder", q.holder.toLowerCase()]);
+    for (const f of ASSET_INDEXES) {
+      if (f === "holder") continue;
+      const v = q[f];
+      if (v) filters.push([f, v]);
+    }
+    const [lead] = filters;
+    const prefix = lead ? K.indexPrefix(lead[0], lead[1]) : K.assetPrefix;
+    const after = q.cursor ? decodeCursor(q.cursor, prefix) : undefined;
+    const needle = q.q?.toLowerCase();
+    const matches: StoredAsset[] = [];
+    let lastKey: string | undefined;
+    let more = false;
+    const it = this.iterate(prefix, after);
+    for await (const key of it) {
+      const id = lead ? idFromKey(key) : BigInt(key.slice(K.assetPrefix.length)).toString();
+      const a = await this.storedAsset(id);
+      if (!a) continue;
+      const ok =
+        filters.every(([f, v]) => (f === "holder" ? a.holder?.toLowerCase() === v : a[f as Exclude<(typeof ASSET_INDEXES)[number], "holder">] === v)) &&
+        (!needle || matchesText(a, needle));
+      if (!ok) continue;
+      if (matches.length === q.limit) {
+        more = true;
+        break;
+      }
+      matches.push(a);
+      lastKey = key;
+    }
+    return { items: await this.summaries(matches), nextCursor: more && lastKey ? encodeCursor(lastKey) : null, asOfBlock: this.asOfBlock };
+  }
+
+  private async *iterate(prefix: string, after: string | undefined): AsyncGenerator<string> {
+    // Pages of keys, so a sparse filter does not hold a whole index in memory.
+    let from = after;
+    for (;;) {
+      const keys = await this.r.keys(prefix, from !== undefined ? { gt: from, limit: 256 } : { limit: 256 });
+      for (const k of keys) yield k;
+      if (keys.length < 256) return;
+      from = keys[keys.length - 1];
+    }
+  }
+
+  async history(id: string, limit: number, cursor: string | undefined): Promise<History> {
+    const prefix = K.historyPrefix(id);
+    const after = cursor ? decodeCursor(cursor, prefix) : undefined;
+    const rows = await this.r.entries<StoredHistoryEvent>(prefix, { ...(after ? { gt: after } : {}), limit: limit + 1 });
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      assetId: id,
+      items: page.map(([, e]) => e),
+      nextCursor: rows.length > limit && last ? encodeCursor(last[0]) : null,
+      asOfBlock: this.asOfBlock,
+    };
+  }
+
+  /** Ancestors and descendants, breadth first, up to MAX_LINEAGE_NODES nodes. */
+  async lineage(id: string): Promise<Lineage> {
+    const nodes = new Map<string, { depth: number; asset: StoredAsset }>();
+    const edges = new Map<string, { parent: string; child: string; parentLicense: string }>();
+    const root = await this.storedAsset(id);
+    if (!root) throw new Error(`asset ${id} vanished`);
+    nodes.set(id, { depth: 0, asset: root });
+    let truncated = false;
+    const walk = async (direction: -1 | 1) => {
+      let frontier = [root];
+      let depth = 0;
+      while (frontier.length > 0 && !truncated) {
+        depth += direction;
+        const next: StoredAsset[] = [];
+        for (const a of frontier) {
+          const neighbours: { id: string; parentLicense: string }[] =
+            direction < 0
+              ? a.parents.map((p, i) => ({ id: p, parentLicense: a.parentLicenses[i] ?? "0" }))
+              : (await this.r.keys(K.childPrefix(a.id))).map((k) => ({ id: idFromKey(k), parentLicense: "" }));
+          for (const n of neighbours) {
+            const child = direction < 0 ? a.id : n.id;
+            const parent = direction < 0 ? n.id : a.id;
+            if (!nodes.has(n.id)) {
+              if (nodes.size >= MAX_LINEAGE_NODES) {
+                truncated = true;
+                break;
+              }
+              const na = await this.storedAsset(n.id);
+              if (!na) continue;
+              nodes.set(n.id, { depth, asset: na });
+              next.push(na);
+            }
+            const childAsset = nodes.get(child)?.asset;
+            const idx = childAsset ? childAsset.parents.indexOf(parent) : -1;
+            edges.set(`${parent}>${child}`, { parent, child, parentLicense: childAsset?.parentLicenses[idx] ?? n.parentLicense });
+          }
+        }
+        frontier = next;
+      }
+    };
+    await walk(-1);
+    await walk(1);
+    return {
+      assetId: id,
+      nodes: [...nodes.entries()].map(([nid, { depth, asset }]) => ({
+        id: nid,
+        registrationNumber: asset.registrationNumber,
+        status: asset.status as Asset["status"],
+        depth,
+      })),
+      edges: [...edges.values()],
+      truncated,
+      asOfBlock: this.asOfBlock,
+    };
+  }
+
+  private licenseState(l: StoredLicense, chain: StoredLicense[], assetStatus: string | undefined): License["state"] {
+    const now = this.cp.timestamp;
+    if (l.revoked) return "revoked";
+    if (now < l.start) return "notStarted";
+    if (now > l.end) return "ended";
+    if (assetStatus !== "registered") return "assetNotRegistered";
+    for (const p of chain) if (p.revoked || now < p.start || now > p.end) return "parentEnded";
+    return "active";
+  }
+
+  private async licenseView(l: StoredLicense, assetStatus?: string): Promise<License> {
+    const chain: StoredLicense[] = [];
+    for (let p = l.parentId; p !== null && chain.length < 8; ) {
+      const parent = await this.r.get<StoredLicense>(K.license(p));
+      if (!parent) break;
+      chain.push(parent);
+      p = parent.parentId;
+    }
+    const status = assetStatus ?? (await this.storedAsset(l.assetId))?.status;
+    const names = await this.parties([l.licensor, l.licensee]);
+    const party = (a: string): Party => names.get(a.toLowerCase()) ?? { address: a, name: null };
+    const { rightsBits, ...rest } = l;
+    return {
+      ...rest,
+      territory: l.territory as License["territory"],
+      licensor: party(l.licensor),
+      licensee: party(l.licensee),
+      rights: rightsOf(rightsBits),
+      state: this.licenseState(l, chain, status),
+    };
+  }
+
+  async license(id: string): Promise<(License & { asOfBlock: number }) | null> {
+    const l = await this.r.get<StoredLicense>(K.license(id));
+    return l ? { ...(await this.licenseView(l)), asOfBlock: this.asOfBlock } : null;
+  }
+
+  async assetLicenses(id: string): Promise<AssetLicenses> {
+    const asset = await this.storedAsset(id);
+    const ids = (await this.r.keys(K.assetLicensePrefix(id))).map(idFromKey);
+    const stored = await this.r.getMany<StoredLicense>(ids.map((i) => K.license(i)));
+    const active: License[] = [];
+    const ended: License[] = [];
+    for (const l of stored) {
+      if (!l) continue;
+      const v = await this.licenseView(l, asset?.status);
+      (v.state === "active" || v.state === "notStarted" ? active : ended).push(v);
+    }
+    return { assetId: id, active, ended, asOfBlock: this.asOfBlock };
+  }
+
+  async holderAt(id: string, atBlock: number): Promise<HolderAt> {
+    const prefix = K.holderAtPrefix(id);
+    const [row] = await this.r.entries<StoredHolder>(prefix, { lte: K.holderAt(id, atBlock), reverse: true, limit: 1 });
+    const h = row?.[1];
+    const names = await this.parties([h?.holder ?? null]);
+    const holder = h?.holder ? (names.get(h.holder.toLowerCase()) ?? { address: h.holder, name: null }) : null;
+    return {
+      assetId: id,
+      atBlock,
+      holder,
+      since: h ? { block: h.block, time: h.time, tx: h.tx, logIndex: h.logIndex } : null,
+      asOfBlock: this.asOfBlock,
+    };
+  }
+
+  /** The contracts' pre-trade rule over the index, for the current holder as seller by default. */
+  async tradability(
+    asset: StoredAsset,
+    q: Pick<TradabilityQuery, "buyer" | "rights" | "territory"> & { seller?: string | undefined },
+  ): Promise<{ seller: string | null; failures: Failure[] }> {
+    const seller = q.seller ? getAddress(q.seller) : asset.holder;
+    const [fromMember, toMember, clearance] = await this.r.getMany<StoredMember | StoredClearance>([
+      seller ? K.member(seller) : K.member("0x0"),
+      K.member(q.buyer),
+      K.clearance(asset.id),
+    ]);
+    const failures = tradabilityReasons({
+      asset,
+      from: seller,
+      to: getAddress(q.buyer),
+      fromMember: fromMember as StoredMember | undefined,
+      toMember: toMember as StoredMember | undefined,
+      clearance: clearance as StoredClearance | undefined,
+      now: this.cp.timestamp,
+      rights: q.rights,
+      crossBorder: q.territory === "crossBorder",
+    });
+    return { seller, failures };
+  }
+
+  async member(address: string): Promise<Member | null> {
+    const m = await this.r.get<StoredMember>(K.member(address));
+    return m ? { ...m, memberType: m.memberType as Member["memberType"], jurisdiction: m.jurisdiction as Member["jurisdiction"], asOfBlock: this.asOfBlock } : null;
+  }
+
+  async memberAssets(address: string, limit: number, cursor: string | undefined): Promise<Omit<AssetList, never>> {
+    const prefix = K.indexPrefix("holder", address.toLowerCase());
+    const after = cursor ? decodeCursor(cursor, prefix) : undefined;
+    const keys = await this.r.keys(prefix, { ...(after ? { gt: after } : {}), limit: limit + 1 });
+    const page = keys.slice(0, limit);
+    const assets = (await this.r.getMany<StoredAsset>(page.map((k) => K.asset(idFromKey(k))))).filter((a): a is StoredAsset => !!a);
+    const last = page.at(-1);
+    return { items: await this.summaries(assets), nextCursor: keys.length > limit && last ? encodeCursor(last) : null, asOfBlock: this.asOfBlock };
+  }
+
+  async milestones(address: string, from: number | undefined, to: number | undefined, limit: number, cursor: string | undefined): Promise<MemberMilestones> {
+    const prefix = K.milestonePrefix(address);
+    const after = cursor ? decodeCursor(cursor, prefix) : undefined;
+    const lower = K.milestoneAt(address, from ?? 0);
+    const upper = to === undefined ? prefixEnd(prefix) : prefixEnd(K.milestoneAt(address, to));
+    const range = after && after >= lower ? { gt: after, lt: upper } : { gte: lower, lt: upper };
+    const rows = await this.r.entries<StoredMilestone>(prefix, { ...range, limit: limit + 1 });
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      address: getAddress(address),
+      from: from ?? null,
+      to: to ?? null,
+      items: page.map(([, m]) => ({ ...m, kind: m.kind as MemberMilestones["items"][number]["kind"] })),
+      nextCursor: rows.length > limit && last ? encodeCursor(last[0]) : null,
+      asOfBlock: this.asOfBlock,
+    };
+  }
+
+  async evidence(hash: string, root: string | undefined, proof: string[] | undefined): Promise<Evidence> {
+    const h = hash.toLowerCase();
+    const asRoot = (await this.r.get<StoredAnchor>(K.evidenceRoot(h))) ?? null;
+    let inRoot: StoredAnchor | null = null;
+    let proofValid: boolean | null = null;
+    if (proof !== undefined) {
+      // The OpenZeppelin StandardMerkleTree leaf of a bytes32 value, then sorted-pair hashing.
+      let node = keccak256(keccak256(AbiCoder.defaultAbiCoder().encode(["bytes32"], [h])));
+      for (const p of proof) node = keccak256(node.toLowerCase() < p.toLowerCase() ? concat([node, p]) : concat([p, node]));
+      const computed = node.toLowerCase();
+      inRoot = (await this.r.get<StoredAnchor>(K.evidenceRoot(computed))) ?? null;
+      proofValid = inRoot !== null && (root === undefined || root.toLowerCase() === computed);
+      if (!proofValid) inRoot = root ? ((await this.r.get<StoredAnchor>(K.evidenceRoot(root))) ?? null) : inRoot;
+    }
+    const refs = await this.r.entries<StoredEvidenceRef>(K.evidenceRefPrefix(h), { limit: 200 });
+    const live = (a: StoredAnchor | null) => a !== null && a.revoked === null;
+    return {
+      hash: h,
+      anchored: live(asRoot) || (proofValid === true && live(inRoot)),
+      asRoot,
+      inRoot,
+      proofValid,
+      references: refs.map(([, r]) => r),
+      asOfBlock: this.asOfBlock,
+    };
+  }
+}
+
+function matchesText(a: StoredAsset, needle: string): boolean {
+  return (
+    a.id === needle ||
+    (a.registrationNumber?.toLowerCase().includes(needle) ?? false) ||
+    a.contentHash.startsWith(needle) ||
+    a.metadataUri.toLowerCase().includes(needle)
+  );
+}

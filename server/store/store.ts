@@ -1,0 +1,235 @@
+/**
+ * LevelDB behind the indexer. All derived state of a block range, its undo journal and the
+ * new checkpoint go to disk in ONE `batch()`: LevelDB applies a batch atomically (it is one
+ * write-ahead-log record), so a crash leaves either the old checkpoint with the old state or
+ * the new checkpoint with the new state.
+ */
+import { Level } from "level";
+import { createHash } from "node:crypto";
+import { BOOKKEEPING_PREFIXES, K, padBlock, prefixEnd } from "./keys";
+
+export interface Checkpoint {
+  number: number;
+  hash: string;
+  timestamp: number;
+}
+export interface KeptBlock {
+  hash: string;
+  timestamp: number;
+}
+type Op = { type: "put"; key: string; value: string } | { type: "del"; key: string };
+/** Previous values of the keys a block changed: [key, value before the block or null]. */
+type UndoEntries = [string, string | null][];
+
+export class IndexStore {
+  private constructor(readonly db: Level<string, string>) {}
+
+  static async open(dir: string): Promise<IndexStore> {
+    const db = new Level<string, string>(dir, { keyEncoding: "utf8", valueEncoding: "utf8" });
+    await db.open();
+    return new IndexStore(db);
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+
+  /** A consistent view for one API request: every read sees the same commit. Close it after use. */
+  reader(): Reader {
+    return new Reader(this.db, this.db.snapshot());
+  }
+
+  async getRaw(key: string): Promise<string | undefined> {
+    return this.db.get(key);
+  }
+
+  async get<T>(key: string): Promise<T | undefined> {
+    const raw = await this.db.get(key);
+    return raw === undefined ? undefined : (JSON.parse(raw) as T);
+  }
+
+  async getMany<T>(keys: string[]): Promise<(T | undefined)[]> {
+    const raws = await this.db.getMany(keys);
+    return raws.map((r) => (r === undefined ? undefined : (JSON.parse(r) as T)));
+  }
+
+  /** Entries under `prefix`, bounded further by the given range (latest state, no snapshot). */
+  async entries<T>(prefix: string, opts: Range = {}): Promise<[string, T][]> {
+    const out: [string, T][] = [];
+    for await (const [k, v] of this.db.iterator(bounds(prefix, opts))) out.push([k, JSON.parse(v) as T]);
+    return out;
+  }
+
+  async keys(prefix: string, opts: Range = {}): Promise<string[]> {
+    const out: string[] = [];
+    for await (const k of this.db.keys(bounds(prefix, opts))) out.push(k);
+    return out;
+  }
+
+  checkpoint(): Promise<Checkpoint | undefined> {
+    return this.get<Checkpoint>(K.checkpoint);
+  }
+
+  /** Kept block hashes, newest first. */
+  async keptBlocks(): Promise<[number, KeptBlock][]> {
+    const rows = await this.entries<KeptBlock>("blk:", { reverse: true });
+    return rows.map(([k, v]) => [Number(k.slice(4)), v]);
+  }
+
+  /** Writes a block range: its state changes, undo journal, kept hashes and checkpoint, atomically. */
+  async commit(overlay: Overlay, checkpoint: Checkpoint, keep: Map<number, KeptBlock>, pruneBelow: number): Promise<void> {
+    const ops: Op[] = overlay.ops();
+    for (const [n, b] of keep) ops.push({ type: "put", key: K.block(n), value: JSON.stringify(b) });
+    ops.push({ type: "put", key: K.checkpoint, value: JSON.stringify(checkpoint) });
+    if (pruneBelow > 0) {
+      for (const prefix of ["blk:", "undo:"]) {
+        for (const key of await this.keys(prefix, { lt: prefix + padBlock(pruneBelow) })) ops.push({ type: "del", key });
+      }
+    }
+    await this.db.batch(ops);
+  }
+
+  /**
+   * Undoes every block after `ancestor` (newest first) and makes it the checkpoint, in one
+   * batch. Returns how many blocks' journals were undone.
+   */
+  async rollback(ancestor: number, ancestorBlock: KeptBlock): Promise<number> {
+    const journals = await this.entries<UndoEntries>("undo:", { gt: K.undo(ancestor), reverse: true });
+    const state = new Map<string, string | null>();
+    // Newest first: the oldest journal's "previous value" is written last, so it wins.
+    for (const [, entries] of journals) for (const [key, prev] of entries) state.set(key, prev);
+    const ops: Op[] = [];
+    for (const [key, prev] of state) ops.push(prev === null ? { type: "del", key } : { type: "put", key, value: prev });
+    for (const [key] of journals) ops.push({ type: "del", key });
+    for (const key of await this.keys("blk:", { gt: K.block(ancestor) })) ops.push({ type: "del", key });
+    const cp: Checkpoint = { number: ancestor, hash: ancestorBlock.hash, timestamp: ancestorBlock.timestamp };
+    ops.push({ type: "put", key: K.checkpoint, value: JSON.stringify(cp) });
+    await this.db.batch(ops);
+    return journals.length;
+  }
+
+  /** The derived state as sorted `key\tvalue` lines, and its SHA-256: equal dumps mean equal state. */
+  async canonicalDump(): Promise<{ lines: string[]; sha256: string; entries: number }> {
+    const lines: string[] = [];
+    for await (const [k, v] of this.db.iterator()) {
+      if (BOOKKEEPING_PREFIXES.some((p) => k.startsWith(p))) continue;
+      lines.push(`${k}\t${v}`);
+    }
+    const sha256 = createHash("sha256").update(lines.join("\n")).digest("hex");
+    return { lines, sha256, entries: lines.length };
+  }
+}
+
+/**
+ * The writes of one block range, kept in memory until commit. Reads see earlier writes of the
+ * same range. When journaling, the first write of a key in block N records the key's value
+ * before N, so a reorg can undo the block.
+ */
+export class Overlay {
+  private readonly writes = new Map<string, string | null>();
+  private readonly undo = new Map<number, Map<string, string | null>>();
+  private block = 0;
+  private journal = false;
+
+  constructor(private readonly store: IndexStore) {}
+
+  /** Subsequent writes belong to block `n`; `journal` says whether they may be undone. */
+  setBlock(n: number, journal: boolean): void {
+    this.block = n;
+    this.journal = journal;
+  }
+
+  get size(): number {
+    return this.writes.size;
+  }
+
+  private async raw(key: string): Promise<string | null> {
+    const w = this.writes.get(key);
+    if (w !== undefined) return w;
+    return (await this.store.getRaw(key)) ?? null;
+  }
+
+  async get<T>(key: string): Promise<T | undefined> {
+    const raw = await this.raw(key);
+    return raw === null ? undefined : (JSON.parse(raw) as T);
+  }
+
+  async has(key: string): Promise<boolean> {
+    return (await this.raw(key)) !== null;
+  }
+
+  async put(key: string, value: unknown): Promise<void> {
+    await this.write(key, JSON.stringify(value));
+  }
+
+  async del(key: string): Promise<void> {
+    await this.write(key, null);
+  }
+
+  private async write(key: string, value: string | null): Promise<void> {
+    if (this.journal) {
+      let j = this.undo.get(this.block);
+      if (!j) {
+        j = new Map();
+        this.undo.set(this.block, j);
+      }
+      if (!j.has(key)) j.set(key, await this.raw(key));
+    }
+    this.writes.set(key, value);
+  }
+
+  ops(): Op[] {
+    const ops: Op[] = [];
+    for (const [key, value] of this.writes) ops.push(value === null ? { type: "del", key } : { type: "put", key, value });
+    for (const [n, entries] of this.undo) ops.push({ type: "put", key: K.undo(n), value: JSON.stringify([...entries]) });
+    return ops;
+  }
+}
+
+type Snapshot = ReturnType<Level<string, string>["snapshot"]>;
+type Range = { gte?: string; gt?: string; lt?: string; lte?: string; reverse?: boolean; limit?: number };
+
+/** Reads from one LevelDB snapshot, so that a response never mixes two commits. */
+export class Reader {
+  constructor(
+    private readonly db: Level<string, string>,
+    private readonly snapshot: Snapshot,
+  ) {}
+
+  async close(): Promise<void> {
+    await this.snapshot.close();
+  }
+
+  async get<T>(key: string): Promise<T | undefined> {
+    const raw = await this.db.get(key, { snapshot: this.snapshot });
+    return raw === undefined ? undefined : (JSON.parse(raw) as T);
+  }
+
+  async getMany<T>(keys: string[]): Promise<(T | undefined)[]> {
+    if (keys.length === 0) return [];
+    const raws = await this.db.getMany(keys, { snapshot: this.snapshot });
+    return raws.map((r) => (r === undefined ? undefined : (JSON.parse(r) as T)));
+  }
+
+  /** Entries under `prefix`, bounded further by the given range. */
+  async entries<T>(prefix: string, opts: Range = {}): Promise<[string, T][]> {
+    const out: [string, T][] = [];
+    for await (const [k, v] of this.db.iterator({ ...bounds(prefix, opts), snapshot: this.snapshot })) out.push([k, JSON.parse(v) as T]);
+    return out;
+  }
+
+  async keys(prefix: string, opts: Range = {}): Promise<string[]> {
+    const out: string[] = [];
+    for await (const k of this.db.keys({ ...bounds(prefix, opts), snapshot: this.snapshot })) out.push(k);
+    return out;
+  }
+}
+
+function bounds(prefix: string, opts: Range): Range {
+  const r: Range = { reverse: opts.reverse ?? false, limit: opts.limit ?? -1 };
+  if (opts.gt !== undefined) r.gt = opts.gt;
+  else r.gte = opts.gte ?? prefix;
+  if (opts.lte !== undefined) r.lte = opts.lte;
+  else r.lt = opts.lt ?? prefixEnd(prefix);
+  return r;
+}
