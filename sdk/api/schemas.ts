@@ -157,7 +157,7 @@ export const Asset = z
     id: DecimalId,
     registrationNumber: z.string().nullable(),
     status: z.enum(ASSET_STATUS),
-    holder: Party.nullable().meta({ description: "the applicant until confirmation, then the holding-right holder; null after cancellation" }),
+    holder: Party.nullable().meta({ description: "the applicant while the application is pending, then the holding-right holder; null once refused or cancelled" }),
     applicant: Party,
     kind: z.enum(ASSET_KIND),
     productForm: z.enum(PRODUCT_FORM),

@@ -239,6 +239,7 @@ export class EventApplier {
       case "registry.ApplicationRefused":
         return this.patchAsset(str(a.assetId), where, (x) => {
           x.status = "refused";
+          x.holder = null;
           x.refused = { by: str(a.registrar), reasonHash: str(a.reasonHash) };
         });
       case "registry.AssetRegistered": {

@@ -1,0 +1,101 @@
+import { expect } from "chai";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { IndexStore, Overlay } from "../server/store/store";
+import { K } from "../server/store/keys";
+
+/** The store's contract with the indexer: atomic commits, exact undo, and canonical dumps. */
+describe("Index store (LevelDB)", function () {
+  let dir: string;
+  let store: IndexStore;
+
+  beforeEach(async function () {
+    dir = mkdtempSync(path.join(tmpdir(), "drl-store-"));
+    store = await IndexStore.open(dir);
+  });
+  afterEach(async function () {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function commitBlock(n: number, writes: [string, unknown][], journal = true): Promise<void> {
+    const o = new Overlay(store);
+    o.setBlock(n, journal);
+    for (const [k, v] of writes) {
+      if (v === null) await o.del(k);
+      else await o.put(k, v);
+    }
+    await store.commit(o, { number: n, hash: `0x${n.toString(16).padStart(64, "0")}`, timestamp: 1000 + n }, new Map([[n, { hash: `0x${n.toString(16).padStart(64, "0")}`, timestamp: 1000 + n }]]), 0);
+  }
+
+  it("reads its own writes within a range before they are committed, and nothing leaks before commit", async function () {
+    const o = new Overlay(store);
+    o.setBlock(1, true);
+    await o.put("a:1", { v: 1 });
+    expect(await o.get("a:1")).to.deep.equal({ v: 1 });
+    expect(await store.get("a:1")).to.equal(undefined);
+    await o.del("a:1");
+    expect(await o.has("a:1")).to.equal(false);
+  });
+
+  it("rolls back several blocks to exactly the state of the ancestor", async function () {
+    await commitBlock(10, [["x:a", 1], ["x:b", 1]]);
+    const before = await store.canonicalDump();
+    await commitBlock(11, [["x:a", 2], ["x:c", 1]]);
+    await commitBlock(12, [["x:a", 3], ["x:b", null], ["x:c", 2]]);
+    expect((await store.canonicalDump()).sha256).to.not.equal(before.sha256);
+
+    const undone = await store.rollback(10, { hash: `0x${"a".padStart(64, "0")}`, timestamp: 1010 });
+    expect(undone).to.equal(2);
+    expect(await store.canonicalDump()).to.deep.equal(before);
+    expect((await store.checkpoint())?.number).to.equal(10);
+    expect(await store.keys("undo:")).to.deep.equal([K.undo(10)]);
+    expect((await store.keptBlocks()).map(([n]) => n)).to.deep.equal([10]);
+  });
+
+  it("undoes a key written in several blocks of one range to its value before the first", async function () {
+    await commitBlock(5, [["x:k", "old"]]);
+    const o = new Overlay(store);
+    o.setBlock(6, true);
+    await o.put("x:k", "six");
+    o.setBlock(7, true);
+    await o.put("x:k", "seven");
+    await store.commit(o, { number: 7, hash: "0x07", timestamp: 7 }, new Map([[6, { hash: "0x06", timestamp: 6 }], [7, { hash: "0x07", timestamp: 7 }]]), 0);
+    expect(await store.get("x:k")).to.equal("seven");
+    await store.rollback(6, { hash: "0x06", timestamp: 6 });
+    expect(await store.get("x:k")).to.equal("six");
+    await store.rollback(5, { hash: `0x${(5).toString(16).padStart(64, "0")}`, timestamp: 1005 });
+    expect(await store.get("x:k")).to.equal("old");
+  });
+
+  it("keeps no journal for blocks too deep to be reorged, and prunes journals that leave the window", async function () {
+    await commitBlock(1, [["x:a", 1]], false);
+    expect(await store.keys("undo:")).to.deep.equal([]);
+    await commitBlock(2, [["x:a", 2]]);
+    await commitBlock(3, [["x:a", 3]]);
+    const o = new Overlay(store);
+    o.setBlock(4, true);
+    await o.put("x:a", 4);
+    await store.commit(o, { number: 4, hash: "0x04", timestamp: 4 }, new Map(), 3);
+    expect(await store.keys("undo:")).to.deep.equal([K.undo(3), K.undo(4)]);
+    expect((await store.keptBlocks()).map(([n]) => n)).to.deep.equal([3]);
+  });
+
+  it("leaves bookkeeping (checkpoint, hashes, journals) out of the canonical dump", async function () {
+    await commitBlock(1, [["a:1", { id: "1" }]]);
+    const dump = await store.canonicalDump();
+    expect(dump.lines).to.deep.equal([`a:1\t{"id":"1"}`]);
+    expect(dump.sha256).to.match(/^[0-9a-f]{64}$/);
+  });
+
+  it("serves a reader from one snapshot even while a commit lands", async function () {
+    await commitBlock(1, [["x:a", 1]]);
+    const reader = store.reader();
+    await commitBlock(2, [["x:a", 2]]);
+    expect(await reader.get("x:a")).to.equal(1);
+    expect((await reader.get<{ number: number }>(K.checkpoint))?.number).to.equal(1);
+    await reader.close();
+    expect(await store.get("x:a")).to.equal(2);
+  });
+});
