@@ -110,7 +110,7 @@ export const TradabilityQuery = z.strictObject({
   buyer: Address,
   seller: Address.optional().meta({ description: "defaults to the current holder (the licensor, for a licence)" }),
   rights: z.enum(RIGHTS).default("holding"),
-  territory: z.enum(TERRITORY).default("domestic"),
+  territory: z.enum(TERRITORY).default("domestic").meta({ description: "of a licence; a holding transfer is cross-border when the buyer is foreign" }),
   confirm: z.enum(["chain"]).optional(),
 });
 export type TradabilityQuery = z.infer<typeof TradabilityQuery>;

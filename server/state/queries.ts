@@ -348,7 +348,8 @@ export class Queries {
       clearance: clearance as StoredClearance | undefined,
       now: this.cp.timestamp,
       rights: q.rights,
-      crossBorder: q.territory === "crossBorder",
+      // A holding transfer is cross-border by its buyer alone; territory concerns licences.
+      crossBorder: q.territory === "crossBorder" && q.rights !== "holding",
     });
     return { seller, failures };
   }
