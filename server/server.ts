@@ -76,12 +76,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     log,
     ...(opts.extend ? { extend: opts.extend } : {}),
   });
-  try {
-    await ix.start();
-  } catch (e) {
-    await store.close();
-    throw e;
-  }
+  await ix.start();
   const http = await new Promise<Server>((resolve) => {
     if (opts.serve === false) return resolve(null as unknown as Server);
     const s = app.listen(config.DRL_API_PORT, config.DRL_API_HOST, () => resolve(s));

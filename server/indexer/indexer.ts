@@ -105,8 +105,16 @@ export class Indexer {
     return () => this.commitListeners.delete(listener);
   }
 
-  /** Checks that the store belongs to this deployment and chain, then runs until stopped or halted. */
+  /**
+   * Starts the loop and returns at once: the API can answer (and /v1/health say why nothing
+   * moves) even while the node is unreachable. The first step checks that the store belongs
+   * to this deployment and chain; a mismatch halts the indexer.
+   */
   async start(): Promise<void> {
+    this.loop = this.run();
+  }
+
+  private async init(): Promise<void> {
     const { store, deployment, rpc } = this.opts;
     const chainId = Number(await rpc.call<string>("eth_chainId"));
     if (chainId !== deployment.chainId) {
@@ -128,7 +136,6 @@ export class Indexer {
       this.log(`indexing from the deploy block ${deployment.deployBlock}`);
     }
     this.status.state = "syncing";
-    this.loop = this.run();
   }
 
   /** Stops after the current step; the store is left at its last commit. */
@@ -165,8 +172,13 @@ export class Indexer {
 
   private async run(): Promise<void> {
     let failures = 0;
+    let ready = false;
     while (!this.stopping) {
       try {
+        if (!ready) {
+          await this.init();
+          ready = true;
+        }
         const caughtUp = await this.step();
         failures = 0;
         this.status.lastError = null;
@@ -309,12 +321,26 @@ export class Indexer {
         }
         return { logs, to };
       } catch (e) {
-        if (!(e instanceof RpcError || e instanceof RpcUnavailableError) || to === from) throw e;
+        if (!(e instanceof RpcError || e instanceof RpcUnavailableError)) throw e;
+        if (to === from) return { logs: await this.readBlockByContract(from), to };
         to = from + Math.floor((to - from) / 2);
         this.status.range = to - from + 1;
         this.log(`eth_getLogs refused or failed (${e.message}); range now ${this.status.range} blocks`);
       }
     }
+  }
+
+  /**
+   * One block whose logs the node will not return in one answer (a provider's log cap):
+   * ask contract by contract and merge in log order. A single contract over the cap in a
+   * single block cannot be split further; that error goes up and the step is retried.
+   */
+  private async readBlockByContract(n: number): Promise<RawLog[]> {
+    const parts: RawLog[][] = [];
+    for (const address of this.decoder.addresses()) {
+      parts.push(await this.opts.rpc.call<RawLog[]>("eth_getLogs", [{ fromBlock: hex(n), toBlock: hex(n), address }], { attempts: 3 }));
+    }
+    return parts.flat().sort((a, b) => Number(a.logIndex) - Number(b.logIndex));
   }
 
   /** The checkpoint's block was replaced: roll back to the newest kept block still on the chain. */
