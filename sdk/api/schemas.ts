@@ -3,6 +3,7 @@
  * server validates with, the SDK client parses with, and `GET /v1/openapi.json` is generated
  * from. Amounts and ids that may exceed 2^53 are decimal strings; times are unix seconds.
  */
+import { getAddress } from "ethers";
 import { z } from "zod";
 import {
   ASSET_KIND,
@@ -40,16 +41,35 @@ export const Bytes32 = z
 export const DecimalId = z
   .string()
   .regex(/^[1-9]\d{0,19}$/, "must be a positive decimal integer")
-  .refine((s) => BigInt(s) <= MAX_ID, "must be at most 2^64-1")
+  // zod runs refinements even after the regex failed: only test numbers as numbers.
+  .refine((s) => !/^\d+$/.test(s) || BigInt(s) <= MAX_ID, "must be at most 2^64-1")
   .meta({ description: "positive decimal id" });
 export const Amount = z.string().regex(/^\d+$/).meta({ description: "unsigned integer as a decimal string" });
 export const UnixTime = z.number().int().nonnegative().meta({ description: "unix time, seconds" });
 export const BlockNumber = z.number().int().nonnegative();
-const blockParam = z.coerce
-  .number({ error: "must be a block number" })
-  .int("must be an integer block number")
-  .nonnegative("must not be negative")
-  .max(Number.MAX_SAFE_INTEGER, "is too large");
+/** A query parameter holding a whole number written in decimal digits (no "", "1e3", "0x10"). */
+const wholeNumber = (what: string, min: number, max: number) =>
+  z
+    .string({ error: `must be ${what}` })
+    .regex(/^\d{1,15}$/, `must be ${what} in decimal digits`)
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+const blockParam = wholeNumber("a block number", 0, Number.MAX_SAFE_INTEGER);
+/** An address as a parameter: any case, answered checksummed (a wrong mixed-case checksum is refused). */
+const AddressParam = z
+  .string()
+  .regex(HEX_ADDRESS, "must be a 0x-prefixed 20-byte hex address")
+  .refine((a) => !/[a-f]/.test(a.slice(2)) || !/[A-F]/.test(a.slice(2)) || isChecksummed(a), "has a mixed-case checksum that does not match")
+  .transform((a) => (HEX_ADDRESS.test(a) ? getAddress(a.toLowerCase()) : a))
+  .meta({ description: "EVM address (any case; a mixed-case one must carry a valid checksum)" });
+
+function isChecksummed(a: string): boolean {
+  try {
+    return getAddress(a) === a;
+  } catch {
+    return false;
+  }
+}
 
 /** `:ref` — a token id, a registration number, or a content hash. */
 export const AssetRef = z
@@ -80,21 +100,16 @@ export type ErrorBody = z.infer<typeof ErrorBody>;
 
 // ─── Queries and parameters ────────────────────────────────────────────────────────────
 
-export const Limit = z.coerce
-  .number({ error: "must be a number" })
-  .int("must be an integer")
-  .min(1, "must be at least 1")
-  .max(200, "must be at most 200")
-  .default(50);
+export const Limit = wholeNumber("a number", 1, 200).default(50);
 export const Cursor = z.string().max(200, "is too long").regex(/^[A-Za-z0-9_-]+$/, "is not a cursor from a previous page");
 
 export const RefParams = z.object({ ref: AssetRef });
-export const AddressParams = z.object({ address: Address });
+export const AddressParams = z.object({ address: AddressParam });
 export const LicenseParams = z.object({ id: DecimalId });
 export const EvidenceParams = z.object({ hash: Bytes32 });
 
 export const AssetsQuery = z.strictObject({
-  holder: Address.optional(),
+  holder: AddressParam.optional(),
   status: z.enum(ASSET_STATUS).optional(),
   grade: z.enum(SECURITY_GRADE).optional(),
   category: z.enum(DATA_CATEGORY).optional(),
@@ -107,8 +122,8 @@ export type AssetsQuery = z.infer<typeof AssetsQuery>;
 export const PageQuery = z.strictObject({ limit: Limit, cursor: Cursor.optional() });
 export const HolderQuery = z.strictObject({ atBlock: blockParam });
 export const TradabilityQuery = z.strictObject({
-  buyer: Address,
-  seller: Address.optional().meta({ description: "defaults to the current holder (the licensor, for a licence)" }),
+  buyer: AddressParam,
+  seller: AddressParam.optional().meta({ description: "defaults to the current holder (the licensor, for a licence)" }),
   rights: z.enum(RIGHTS).default("holding"),
   territory: z.enum(TERRITORY).default("domestic").meta({ description: "of a licence; a holding transfer is cross-border when the buyer is foreign" }),
   confirm: z.enum(["chain"]).optional(),
@@ -116,8 +131,9 @@ export const TradabilityQuery = z.strictObject({
 export type TradabilityQuery = z.infer<typeof TradabilityQuery>;
 const timeParam = z
   .string()
-  .refine((s) => /^\d{1,12}$/.test(s) || !Number.isNaN(Date.parse(s)), "must be unix seconds or an ISO 8601 date")
-  .transform((s) => (/^\d+$/.test(s) ? Number(s) : Math.floor(Date.parse(s) / 1000)));
+  .refine((s) => /^\d{1,12}$/.test(s) || /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s), "must be unix seconds or an ISO 8601 date")
+  .transform((s) => (/^\d+$/.test(s) ? Number(s) : Math.floor(Date.parse(s) / 1000)))
+  .pipe(z.number({ error: "must be a valid date" }).int().min(0, "must not be before 1970"));
 export const MilestonesQuery = z.strictObject({ from: timeParam.optional(), to: timeParam.optional(), limit: Limit, cursor: Cursor.optional() });
 export const EvidenceQuery = z.strictObject({
   root: Bytes32.optional(),

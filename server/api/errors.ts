@@ -45,12 +45,23 @@ export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, fallb
   const issue = r.error.issues[0];
   if (!issue) throw new BadRequestError(fallbackField, "is invalid");
   if (issue.code === "unrecognized_keys") {
-    const key = issue.keys[0] ?? fallbackField;
+    const key = issue.keys[0] || "(empty name)";
     throw new BadRequestError(key, "is not a parameter of this endpoint");
   }
   const field = issue.path.length > 0 ? issue.path.map(String).join(".") : fallbackField;
-  const message = issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message;
+  const given = issue.path.length > 0 ? valueAt(value, issue.path) : "";
+  const message =
+    given === undefined ? "is required" : Array.isArray(given) || (typeof given === "object" && given !== null) ? "must be given once, as a plain value" : issue.message;
   throw new BadRequestError(field, message);
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let v = value;
+  for (const key of path) {
+    if (typeof v !== "object" || v === null) return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
 }
 
 export function errorBody(e: ApiError): ErrorBody {
@@ -63,7 +74,7 @@ export function errorHandler(log: (m: string) => void): ErrorRequestHandler {
     let e: ApiError;
     if (err instanceof ApiError) e = err;
     else if (err instanceof BadCursorError) e = new BadRequestError("cursor", err.message);
-    else if (isClientError(err)) e = new ApiError(400, "bad_request", "the request could not be parsed (check the URL encoding)");
+    else if (isClientError(err)) e = new ApiError(400, "bad_request", "path could not be decoded (check the percent-encoding)", "path");
     else {
       log(`unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       e = new ApiError(500, "internal", "internal error");

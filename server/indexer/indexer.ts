@@ -255,26 +255,36 @@ export class Indexer {
       return true;
     }
     this.status.state = target - from > this.window ? "syncing" : "following";
-    const { logs, to } = await this.readLogs(from, Math.min(target, from + this.status.range - 1));
-
     const journalFrom = head - this.window + 1; // blocks at or above this can still be reorged
-    const nearHead = to >= journalFrom;
-    const wanted = new Set<number>([to]);
-    if (nearHead) for (let n = Math.max(from, journalFrom); n <= to; n++) wanted.add(n);
-    for (const l of logs) if (l.blockTimestamp === undefined) wanted.add(Number(l.blockNumber));
-    const headers = await this.headers([...wanted].sort((x, y) => x - y));
+    let to = Math.min(target, from + this.status.range - 1);
 
-    // Near the head, the headers must form one chain from the checkpoint, and every log must
-    // belong to it; otherwise the chain moved under us and the range is read again.
-    if (nearHead) {
-      let prevHash = cp && cp.number === Math.max(from, journalFrom) - 1 ? cp.hash : null;
-      for (let n = Math.max(from, journalFrom); n <= to; n++) {
+    // Near the head, read the headers BEFORE the logs and check that they form one chain from
+    // the checkpoint. A reorg after this point then shows: either as logs whose block hash is
+    // not the header's, or as a checkpoint hash the next step no longer finds on the chain.
+    const headers = new Map<number, Header>();
+    const nearFrom = Math.max(from, journalFrom);
+    if (to >= journalFrom) {
+      const numbers: number[] = [];
+      for (let n = nearFrom; n <= to; n++) numbers.push(n);
+      for (const [n, h] of await this.headers(numbers)) headers.set(n, h);
+      let prevHash = cp && cp.number === nearFrom - 1 ? cp.hash : null;
+      for (let n = nearFrom; n <= to; n++) {
         const h = headers.get(n);
         if (!h) throw new Error(`missing header ${n}`);
         if (prevHash !== null && h.parentHash.toLowerCase() !== prevHash) throw new Error(`the chain changed while block ${n} was read`);
         prevHash = h.hash.toLowerCase();
       }
     }
+    const read = await this.readLogs(from, to);
+    const logs = read.logs;
+    to = read.to;
+    const missing = new Set<number>();
+    if (!headers.has(to)) missing.add(to);
+    for (const l of logs) {
+      const n = Number(l.blockNumber);
+      if (l.blockTimestamp === undefined && !headers.has(n)) missing.add(n);
+    }
+    for (const [n, h] of await this.headers([...missing].sort((x, y) => x - y))) headers.set(n, h);
     for (const l of logs) {
       const h = headers.get(Number(l.blockNumber));
       if (h && h.hash.toLowerCase() !== l.blockHash.toLowerCase()) throw new Error(`log of block ${Number(l.blockNumber)} is from a replaced block`);
@@ -295,7 +305,7 @@ export class Indexer {
     const last = headers.get(to);
     if (!last) throw new Error(`missing header ${to}`);
     const keep = new Map<number, KeptBlock>();
-    for (const [n, h] of headers) if (n >= journalFrom) keep.set(n, { hash: h.hash.toLowerCase(), timestamp: Number(h.timestamp) });
+    for (const [n, h] of headers) if (n >= journalFrom && n <= to) keep.set(n, { hash: h.hash.toLowerCase(), timestamp: Number(h.timestamp) });
     const next: Checkpoint = { number: to, hash: last.hash.toLowerCase(), timestamp: Number(last.timestamp) };
     await store.commit(overlay, next, keep, to - this.window);
     this.status.eventsApplied += applied;
