@@ -14,7 +14,7 @@ import { startTestServer, type TestServer } from "./helpers/indexer";
  * drives every ledger event, the indexer follows it, and the answers are checked against the
  * scenario's own record and against the contracts' views.
  */
-describe("Provenance API (every endpoint, real transactions)", function () {
+describe("Provenance API: every endpoint over real transactions (Anvil)", function () {
   this.timeout(180_000);
   let node: AnvilNode;
   let w: AnvilWorld;
@@ -456,6 +456,13 @@ describe("Provenance API (every endpoint, real transactions)", function () {
         expect(doc.paths, p).to.have.property(p);
       }
       expect(doc.paths["/v1/assets/{ref}/tradability"]?.get.parameters.map((x) => x.name)).to.include.members(["ref", "buyer", "rights", "confirm"]);
+      // Every reference resolves inside the document.
+      const text = JSON.stringify(doc);
+      const schemas = (doc as unknown as { components: { schemas: Record<string, unknown> } }).components.schemas;
+      const refs = [...text.matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1] ?? "");
+      expect(refs.length).to.be.greaterThan(10);
+      for (const ref of refs) expect(schemas, ref).to.have.property(ref.replace("#/components/schemas/", ""));
+      expect(schemas).to.have.property("AssetResponse");
     });
 
     it("exposes the indexed block, lag, ingest rate and request latencies to Prometheus", async function () {

@@ -45,10 +45,26 @@ const OPERATIONS: Operation[] = [
 
 type Json = Record<string, unknown>;
 
+/** Named schemas (`.meta({ id })`), hoisted from each schema's `$defs` into `components`. */
+const components: Record<string, Json> = {};
+
+let anonymous = 0;
+
 function jsonSchema(schema: z.ZodType, io: "input" | "output"): Json {
-  const out = z.toJSONSchema(schema, { target: "draft-2020-12", io, unrepresentable: "any", reused: "inline" }) as Json;
+  let text = JSON.stringify(z.toJSONSchema(schema, { target: "draft-2020-12", io, unrepresentable: "any", reused: "inline" }));
+  // Unnamed recursive schemas (the JSON value of event fields) get per-call names: make them unique.
+  for (const name of new Set(text.match(/__schema\d+/g) ?? [])) text = text.replaceAll(`"${name}"`, `"Anonymous${anonymous}"`).replaceAll(`/${name}"`, `/Anonymous${anonymous++}"`);
+  const out = JSON.parse(text) as Json;
   delete out.$schema;
+  const defs = (out.$defs ?? {}) as Record<string, Json>;
+  delete out.$defs;
+  for (const [name, def] of Object.entries(defs)) components[name] = def;
   return out;
+}
+
+/** Points `#/$defs/X` references at `#/components/schemas/X`. */
+function relink(doc: Json): Json {
+  return JSON.parse(JSON.stringify(doc).replaceAll('"#/$defs/', '"#/components/schemas/')) as Json;
 }
 
 function parameters(obj: z.ZodObject | undefined, where: "path" | "query"): Json[] {
@@ -83,7 +99,7 @@ export function openApiDocument(): Json {
     };
   }
   paths["/metrics"] = { get: { summary: "Prometheus metrics", responses: { "200": { description: "Prometheus text format", content: { "text/plain": {} } } } } };
-  return {
+  return relink({
     openapi: "3.1.0",
     info: {
       title: "Data Rights Ledger provenance API",
@@ -91,5 +107,6 @@ export function openApiDocument(): Json {
       description: "Read-only provenance of data assets registered on the Data Rights Ledger, derived from the chain's events.",
     },
     paths,
-  };
+    components: { schemas: components },
+  });
 }
