@@ -78,7 +78,7 @@ export class EventApplier {
     const a = ev.args;
     const assetId = this.assetIdOf(ev);
     await this.update(ev, a, where);
-    await this.indexCitations(ev, where, assetId);
+    this.indexCitations(ev, where, assetId);
     if (assetId !== null) {
       const entry: StoredHistoryEvent = {
         ...where,
@@ -118,25 +118,31 @@ export class EventApplier {
     return this.o.get<StoredAsset>(K.asset(id));
   }
 
-  /** Saves an asset and keeps the filter indexes in step with it. */
-  private async saveAsset(prev: StoredAsset | undefined, next: StoredAsset): Promise<void> {
-    for (const field of ASSET_INDEXES) {
-      const before = prev ? indexValue(prev, field) : null;
-      const after = indexValue(next, field);
-      if (before === after) continue;
-      if (before !== null) await this.o.del(K.index(field, before, next.id));
-      if (after !== null) await this.o.put(K.index(field, after, next.id), 1);
-    }
-    await this.o.put(K.asset(next.id), next);
+  /** Saves a new asset and its filter index entries. */
+  private createAsset(a: StoredAsset): void {
+    this.reindex(a, ASSET_INDEXES.map(() => null));
+    this.o.put(K.asset(a.id), a);
+  }
+
+  /** Moves the asset's filter index entries from the values it had (`before`) to its current ones. */
+  private reindex(a: StoredAsset, before: (string | null)[]): void {
+    ASSET_INDEXES.forEach((field, i) => {
+      const was = before[i] ?? null;
+      const now = indexValue(a, field);
+      if (was === now) return;
+      if (was !== null) this.o.del(K.index(field, was, a.id));
+      if (now !== null) this.o.put(K.index(field, now, a.id), 1);
+    });
   }
 
   private async patchAsset(id: string, where: Where, patch: (a: StoredAsset) => void): Promise<void> {
-    const prev = await this.asset(id);
-    if (!prev) return; // an event about an id the registry never issued cannot happen; ignore defensively
-    const next: StoredAsset = structuredClone(prev);
-    patch(next);
-    next.updated = where;
-    await this.saveAsset(prev, next);
+    const a = await this.asset(id); // a fresh copy (parsed from JSON): safe to change in place
+    if (!a) return; // an event about an id the registry never issued cannot happen; ignore defensively
+    const before = ASSET_INDEXES.map((f) => indexValue(a, f));
+    patch(a);
+    a.updated = where;
+    this.reindex(a, before);
+    this.o.put(K.asset(a.id), a);
   }
 
   private async patchCase(key: string, where: Where, state: string, extra: PlainArgs = {}): Promise<void> {
@@ -145,16 +151,34 @@ export class EventApplier {
     await this.o.put(key, { ...prev, state, fields: { ...prev.fields, ...extra }, updated: where });
   }
 
-  private async indexCitations(ev: DecodedEvent, where: Where, assetId: string | null): Promise<void> {
-    const cite = async (field: string, v: Plain | undefined) => {
-      if (!CITING_FIELDS.has(field.split(".").pop() ?? field)) return;
-      if (typeof v !== "string" || v === ZeroHash || v.length !== 66) return;
+  /** Per event type, the fields that cite a document (worked out once from the first event seen). */
+  private readonly citingPaths = new Map<string, [string, string | null][]>();
+
+  private citations(ev: DecodedEvent): [string, string | null][] {
+    const type = `${ev.contract}.${ev.event}`;
+    let paths = this.citingPaths.get(type);
+    if (!paths) {
+      paths = [];
+      for (const [k, v] of Object.entries(ev.args)) {
+        if (v && typeof v === "object" && !Array.isArray(v)) {
+          for (const k2 of Object.keys(v)) if (CITING_FIELDS.has(k2)) paths.push([k, k2]);
+        } else if (CITING_FIELDS.has(k)) paths.push([k, null]);
+      }
+      // An application's content hash is found through the content-hash index instead.
+      if (type === "registry.AssetApplied") paths = paths.filter(([k, k2]) => (k2 ?? k) !== "contentHash");
+      this.citingPaths.set(type, paths);
+    }
+    return paths;
+  }
+
+  private indexCitations(ev: DecodedEvent, where: Where, assetId: string | null): void {
+    for (const [k, k2] of this.citations(ev)) {
+      const top = ev.args[k];
+      const v = k2 === null ? top : top && typeof top === "object" && !Array.isArray(top) ? top[k2] : undefined;
+      if (typeof v !== "string" || v.length !== 66 || v === ZeroHash) continue;
+      const field = k2 === null ? k : `${k}.${k2}`;
       const ref: StoredEvidenceRef = { ...where, event: ev.event, assetId, field };
-      await this.o.put(K.evidenceRef(v, where.block, where.logIndex, field), ref);
-    };
-    for (const [k, v] of Object.entries(ev.args)) {
-      if (v && typeof v === "object" && !Array.isArray(v)) for (const [k2, v2] of Object.entries(v)) await cite(`${k}.${k2}`, v2);
-      else await cite(k, v);
+      this.o.put(K.evidenceRef(v, where.block, where.logIndex, field), ref);
     }
   }
 
@@ -226,7 +250,7 @@ export class EventApplier {
           latestValuation: null,
           updated: where,
         };
-        await this.saveAsset(undefined, asset);
+        this.createAsset(asset);
         await this.o.put(K.byContentHash(asset.contentHash), id);
         for (const p of asset.parents) await this.o.put(K.child(p, id), 1);
         return;

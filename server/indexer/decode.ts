@@ -2,8 +2,11 @@
  * Turns raw logs into plain, JSON-ready events: addresses checksummed, hashes lower-case,
  * small integers (enums, times, counts) as numbers and large ones (ids, amounts) as strings.
  */
-import { getAddress, type EventFragment, type Interface, type ParamType, type Result } from "ethers";
+import type { EventFragment } from "ethers";
 import type { ContractKey, Deployment } from "../deployment";
+import { decodeEventArgs, type Plain, type PlainArgs } from "./abi";
+
+export type { Plain, PlainArgs };
 
 export interface RawLog {
   address: string;
@@ -17,8 +20,6 @@ export interface RawLog {
   removed?: boolean;
 }
 
-export type Plain = string | number | boolean | null | Plain[] | { [k: string]: Plain };
-export type PlainArgs = Record<string, Plain>;
 
 export interface DecodedEvent {
   contract: ContractKey;
@@ -31,13 +32,13 @@ export interface DecodedEvent {
 }
 
 export class LogDecoder {
-  private readonly fragments = new Map<string, { contract: ContractKey; iface: Interface; fragment: EventFragment }>();
+  private readonly fragments = new Map<string, { contract: ContractKey; fragment: EventFragment }>();
 
   constructor(private readonly deployment: Deployment) {
     for (const [address, contract] of deployment.byAddress) {
       const iface = deployment.interfaces[contract];
       iface.forEachEvent((fragment) => {
-        this.fragments.set(`${address}:${fragment.topicHash}`, { contract, iface, fragment });
+        this.fragments.set(`${address}:${fragment.topicHash}`, { contract, fragment });
       });
     }
   }
@@ -53,40 +54,14 @@ export class LogDecoder {
     if (!topic0) return null;
     const hit = this.fragments.get(`${log.address.toLowerCase()}:${topic0.toLowerCase()}`);
     if (!hit) return null;
-    const result = hit.iface.decodeEventLog(hit.fragment, log.data, log.topics);
     return {
       contract: hit.contract,
       event: hit.fragment.name,
-      args: plainTuple(hit.fragment.inputs, result),
+      args: decodeEventArgs(hit.fragment.inputs, log.topics, log.data, hit.fragment.anonymous),
       block: Number(log.blockNumber),
       blockHash: log.blockHash.toLowerCase(),
       tx: log.transactionHash.toLowerCase(),
       logIndex: Number(log.logIndex),
     };
   }
-}
-
-function plainTuple(params: readonly ParamType[], values: Result): PlainArgs {
-  const out: PlainArgs = {};
-  params.forEach((p, i) => {
-    out[p.name || `arg${i}`] = plain(p, values[i]);
-  });
-  return out;
-}
-
-function plain(p: ParamType, v: unknown): Plain {
-  if (p.baseType === "tuple") return plainTuple(p.components ?? [], v as Result);
-  if (p.baseType === "array") {
-    const child = p.arrayChildren;
-    return child ? (v as Result).map((x: unknown) => plain(child, x)) : [];
-  }
-  if (p.type === "address") return getAddress(v as string);
-  if (p.type === "bool") return Boolean(v);
-  if (p.type === "string") return String(v);
-  if (p.type.startsWith("uint") || p.type.startsWith("int")) {
-    const bits = Number(p.type.replace(/^u?int/, "") || 256);
-    return bits <= 48 ? Number(v as bigint) : (v as bigint).toString();
-  }
-  if (p.type.startsWith("bytes")) return String(v).toLowerCase();
-  return String(v);
 }

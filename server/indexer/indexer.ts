@@ -83,7 +83,7 @@ export class Indexer {
     this.confirmations = opts.confirmations ?? 0;
     this.window = opts.reorgWindow ?? 256;
     this.maxRange = opts.maxRange ?? 5_000;
-    this.targetLogs = opts.targetLogs ?? 10_000;
+    this.targetLogs = opts.targetLogs ?? 5_000;
     this.pollMs = opts.pollMs ?? 100;
     this.log = opts.log ?? (() => {});
     this.status = {
@@ -95,7 +95,8 @@ export class Indexer {
       eventsApplied: 0,
       reorgs: 0,
       rpcFaults: 0,
-      range: this.maxRange,
+      // Start small and grow while answers are small: a dense chain must not arrive in one answer.
+      range: Math.min(this.maxRange, 16),
     };
   }
 
@@ -326,8 +327,14 @@ export class Indexer {
           { attempts: 3 },
         );
         if (logs.length > this.targetLogs && to > from) {
-          // Too many to hold comfortably next time: aim the next range at the target.
+          // Too many: aim the next range at the target, and apply only whole blocks up to about
+          // twice the target now (memory stays bounded; the rest is read again next step).
           this.status.range = Math.max(1, Math.floor(((to - from + 1) * this.targetLogs) / logs.length));
+          if (logs.length > 2 * this.targetLogs) {
+            const cut = Number(logs[2 * this.targetLogs]?.blockNumber ?? to);
+            const last = Math.max(from, cut - 1);
+            return { logs: logs.filter((l) => Number(l.blockNumber) <= last), to: last };
+          }
         }
         return { logs, to };
       } catch (e) {

@@ -402,7 +402,11 @@ export class Queries {
       proofValid = inRoot !== null && (root === undefined || root.toLowerCase() === computed);
       if (!proofValid) inRoot = root ? ((await this.r.get<StoredAnchor>(K.evidenceRoot(root))) ?? null) : inRoot;
     }
-    const refs = await this.r.entries<StoredEvidenceRef>(K.evidenceRefPrefix(h), { limit: 200 });
+    const refs = (await this.r.entries<StoredEvidenceRef>(K.evidenceRefPrefix(h), { limit: 200 })).map(([, r]) => r);
+    // A dataset's fingerprint is cited by its application, found through the content-hash index.
+    const depositedAs = await this.r.get<string>(K.byContentHash(h));
+    const deposit = depositedAs ? await this.storedAsset(depositedAs) : undefined;
+    if (deposit) refs.unshift({ ...deposit.applied, event: "AssetApplied", assetId: deposit.id, field: "application.contentHash" });
     const live = (a: StoredAnchor | null) => a !== null && a.revoked === null;
     return {
       hash: h,
@@ -410,7 +414,7 @@ export class Queries {
       asRoot,
       inRoot,
       proofValid,
-      references: refs.map(([, r]) => r),
+      references: refs,
       asOfBlock: this.asOfBlock,
     };
   }

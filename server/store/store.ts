@@ -78,7 +78,7 @@ export class IndexStore {
 
   /** Writes a block range: its state changes, undo journal, kept hashes and checkpoint, atomically. */
   async commit(overlay: Overlay, checkpoint: Checkpoint, keep: Map<number, KeptBlock>, pruneBelow: number): Promise<void> {
-    const ops: Op[] = overlay.ops();
+    const ops: Op[] = await overlay.ops();
     for (const [n, b] of keep) ops.push({ type: "put", key: K.block(n), value: JSON.stringify(b) });
     ops.push({ type: "put", key: K.checkpoint, value: JSON.stringify(checkpoint) });
     if (pruneBelow > 0) {
@@ -127,7 +127,8 @@ export class IndexStore {
  */
 export class Overlay {
   private readonly writes = new Map<string, string | null>();
-  private readonly undo = new Map<number, Map<string, string | null>>();
+  /** Per block: key → value before the block, or FROM_STORE when that is the stored value (read at commit). */
+  private readonly undo = new Map<number, Map<string, string | null | typeof FROM_STORE>>();
   private block = 0;
   private journal = false;
 
@@ -158,33 +159,49 @@ export class Overlay {
     return (await this.raw(key)) !== null;
   }
 
-  async put(key: string, value: unknown): Promise<void> {
-    await this.write(key, JSON.stringify(value));
+  put(key: string, value: unknown): void {
+    this.write(key, JSON.stringify(value));
   }
 
-  async del(key: string): Promise<void> {
-    await this.write(key, null);
+  del(key: string): void {
+    this.write(key, null);
   }
 
-  private async write(key: string, value: string | null): Promise<void> {
+  private write(key: string, value: string | null): void {
     if (this.journal) {
       let j = this.undo.get(this.block);
       if (!j) {
         j = new Map();
         this.undo.set(this.block, j);
       }
-      if (!j.has(key)) j.set(key, await this.raw(key));
+      // The value before this block: this range's earlier write, or else what the store holds
+      // (looked up for all such keys at once when the range is committed).
+      if (!j.has(key)) {
+        const earlier = this.writes.get(key);
+        j.set(key, earlier !== undefined ? earlier : FROM_STORE);
+      }
     }
     this.writes.set(key, value);
   }
 
-  ops(): Op[] {
+  async ops(): Promise<Op[]> {
     const ops: Op[] = [];
     for (const [key, value] of this.writes) ops.push(value === null ? { type: "del", key } : { type: "put", key, value });
-    for (const [n, entries] of this.undo) ops.push({ type: "put", key: K.undo(n), value: JSON.stringify([...entries]) });
+    const unresolved = new Set<string>();
+    for (const entries of this.undo.values()) for (const [key, prev] of entries) if (prev === FROM_STORE) unresolved.add(key);
+    const keys = [...unresolved];
+    const stored = keys.length > 0 ? await this.store.db.getMany(keys) : [];
+    const before = new Map<string, string | null>(keys.map((k, i) => [k, stored[i] ?? null]));
+    for (const [n, entries] of this.undo) {
+      const list: UndoEntries = [];
+      for (const [key, prev] of entries) list.push([key, prev === FROM_STORE ? (before.get(key) ?? null) : prev]);
+      ops.push({ type: "put", key: K.undo(n), value: JSON.stringify(list) });
+    }
     return ops;
   }
 }
+
+const FROM_STORE = Symbol("from-store");
 
 type Snapshot = ReturnType<Level<string, string>["snapshot"]>;
 type Range = { gte?: string; gt?: string; lt?: string; lte?: string; reverse?: boolean; limit?: number };
