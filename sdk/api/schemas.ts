@@ -4,6 +4,7 @@
  * from. Amounts and ids that may exceed 2^53 are decimal strings; times are unix seconds.
  */
 import { getAddress } from "ethers";
+import { checksumAddress } from "../address";
 import { z } from "zod";
 import {
   ASSET_KIND,
@@ -60,7 +61,7 @@ const AddressParam = z
   .string()
   .regex(HEX_ADDRESS, "must be a 0x-prefixed 20-byte hex address")
   .refine((a) => !/[a-f]/.test(a.slice(2)) || !/[A-F]/.test(a.slice(2)) || isChecksummed(a), "has a mixed-case checksum that does not match")
-  .transform((a) => (HEX_ADDRESS.test(a) ? getAddress(a.toLowerCase()) : a))
+  .transform((a) => (HEX_ADDRESS.test(a) ? checksumAddress(a) : a))
   .meta({ description: "EVM address (any case; a mixed-case one must carry a valid checksum)" });
 
 function isChecksummed(a: string): boolean {

@@ -4,7 +4,7 @@
  * read from one store snapshot and says which block it reflects (`asOfBlock`).
  */
 import express, { type Request, type Response } from "express";
-import { Interface, getAddress } from "ethers";
+import { Interface } from "ethers";
 import { REASON, enumName } from "../../sdk/api/enums";
 import {
   AddressParams,
@@ -25,7 +25,7 @@ import type { IndexerStatus } from "../indexer/indexer";
 import type { Metrics } from "../metrics";
 import { RpcClient } from "../rpc/client";
 import { K } from "../store/keys";
-import type { Checkpoint, IndexStore } from "../store/store";
+import type { Checkpoint, IndexStore, Reader } from "../store/store";
 import { Queries } from "../state/queries";
 import type { StoredAsset } from "../state/records";
 import { ApiError, NotFoundError, UnavailableError, errorBody, errorHandler, parseOr400 } from "./errors";
@@ -66,11 +66,25 @@ export function createApp(ctx: ApiContext): express.Express {
     next();
   });
 
-  /** Runs `fn` over one snapshot of the index; 503 if nothing is indexed or the indexer halted. */
+  /**
+   * Runs `fn` over the index as of one commit: first through the read cache (fast); if a
+   * commit landed meanwhile, again over a LevelDB snapshot. 503 if nothing is indexed yet or
+   * the indexer halted.
+   */
   async function read<T>(fn: (q: Queries) => Promise<T>): Promise<T> {
     const st = ctx.status();
     if (st.state === "halted") throw new UnavailableError("index_halted", `the indexer stopped: ${st.lastError ?? "unknown error"}`);
-    const reader = ctx.store.reader();
+    const generation = ctx.store.generation;
+    try {
+      const answer = await over(ctx.store.cachedReader(), fn);
+      if (ctx.store.generation === generation) return answer;
+    } catch (e) {
+      if (ctx.store.generation === generation) throw e;
+    }
+    return over(ctx.store.reader(), fn);
+  }
+
+  async function over<T>(reader: Reader, fn: (q: Queries) => Promise<T>): Promise<T> {
     try {
       const cp = await reader.get<Checkpoint>(K.checkpoint);
       if (!cp) throw new UnavailableError("index_empty", "the index has not reached the deploy block yet; retry shortly");
@@ -81,8 +95,7 @@ export function createApp(ctx: ApiContext): express.Express {
   }
 
   async function assetOr404(q: Queries, ref: string): Promise<StoredAsset> {
-    const id = await q.resolve(ref);
-    const a = id ? await q.storedAsset(id) : undefined;
+    const a = await q.resolve(ref);
     if (!a) throw new NotFoundError(`asset ${ref}`);
     return a;
   }
@@ -213,7 +226,7 @@ export function createApp(ctx: ApiContext): express.Express {
   v1.get("/members/:address/assets", async (req, res) => {
     const { address } = parseOr400(AddressParams, req.params, "address");
     const { limit, cursor } = parseOr400(PageQuery, req.query, "query");
-    res.json(await read(async (q) => ({ address: getAddress(address.toLowerCase()), ...(await q.memberAssets(address, limit, cursor)) })));
+    res.json(await read(async (q) => ({ address, ...(await q.memberAssets(address, limit, cursor)) })));
   });
 
   v1.get("/members/:address/milestones", async (req, res) => {

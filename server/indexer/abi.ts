@@ -4,7 +4,8 @@
  * most of the backfill time. This one reads the hex string in place (the ABI spec's head/tail
  * layout) and is checked against ethers on every event type in the tests.
  */
-import { getAddress, type ParamType } from "ethers";
+import type { ParamType } from "ethers";
+import { checksumAddress } from "../../sdk/address";
 
 export type Plain = string | number | boolean | null | Plain[] | { [k: string]: Plain };
 export type PlainArgs = Record<string, Plain>;
@@ -16,16 +17,8 @@ export class AbiDecodeError extends Error {
   }
 }
 
-/** Checksummed forms of addresses seen (the checksum is a keccak: worth remembering). */
-const checksums = new Map<string, string>();
 export function checksum(lowerHex40: string): string {
-  let c = checksums.get(lowerHex40);
-  if (c === undefined) {
-    c = getAddress(`0x${lowerHex40}`);
-    if (checksums.size > 100_000) checksums.clear();
-    checksums.set(lowerHex40, c);
-  }
-  return c;
+  return checksumAddress(`0x${lowerHex40}`);
 }
 
 function isDynamic(p: ParamType): boolean {

@@ -2,7 +2,8 @@
  * The read side: builds the API's responses (sdk/api/schemas.ts) from one store snapshot.
  * Every answer carries `asOfBlock`, the checkpoint of that snapshot.
  */
-import { getAddress, keccak256, AbiCoder, concat } from "ethers";
+import { keccak256, AbiCoder, concat } from "ethers";
+import { checksumAddress as getAddress } from "../../sdk/address";
 import { rightsOf } from "../../sdk/api/enums";
 import type {
   Asset,
@@ -69,11 +70,11 @@ export class Queries {
     return this.cp.number;
   }
 
-  /** The asset id a `:ref` names, or null. */
-  async resolve(ref: string): Promise<string | null> {
-    if (/^\d+$/.test(ref)) return (await this.r.get<StoredAsset>(K.asset(ref))) ? BigInt(ref).toString() : null;
-    if (ref.startsWith("DR-")) return (await this.r.get<string>(K.byRegistrationNumber(ref))) ?? null;
-    return (await this.r.get<string>(K.byContentHash(ref))) ?? null;
+  /** The asset a `:ref` names (token id, registration number or content hash), if any. */
+  async resolve(ref: string): Promise<StoredAsset | undefined> {
+    if (/^\d+$/.test(ref)) return this.storedAsset(BigInt(ref).toString());
+    const id = ref.startsWith("DR-") ? await this.r.get<string>(K.byRegistrationNumber(ref)) : await this.r.get<string>(K.byContentHash(ref));
+    return id ? this.storedAsset(id) : undefined;
   }
 
   async storedAsset(id: string): Promise<StoredAsset | undefined> {

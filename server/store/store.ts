@@ -22,7 +22,46 @@ type Op = { type: "put"; key: string; value: string } | { type: "del"; key: stri
 type UndoEntries = [string, string | null][];
 
 export class IndexStore {
+  /**
+   * Raw values of recently read keys (null = absent), for API reads. Every commit and rollback
+   * drops the keys it wrote and bumps `generation`, so a cached value is always the latest
+   * committed one; a request that sees `generation` change while it runs is answered again
+   * from a snapshot.
+   */
+  private readonly cache = new Map<string, string | null>();
+  private cacheLimit = 200_000;
+  generation = 0;
+
   private constructor(readonly db: Level<string, string>) {}
+
+  /** How many values the read cache may hold (0 turns it off). */
+  setCacheLimit(entries: number): void {
+    this.cacheLimit = entries;
+    this.cache.clear();
+  }
+
+  /** A reader of the latest committed state through the cache: fast, but only consistent while `generation` stays put. */
+  cachedReader(): Reader {
+    return new CachedReader(this);
+  }
+
+  /** A cached read of one key (see `cache`). */
+  async cachedGet(key: string): Promise<string | undefined> {
+    const hit = this.cache.get(key);
+    if (hit !== undefined) return hit ?? undefined;
+    const g = this.generation;
+    const raw = await this.db.get(key);
+    if (g === this.generation && this.cacheLimit > 0) {
+      if (this.cache.size >= this.cacheLimit) this.cache.clear();
+      this.cache.set(key, raw ?? null);
+    }
+    return raw;
+  }
+
+  private afterWrite(ops: Op[]): void {
+    for (const op of ops) this.cache.delete(op.key);
+    this.generation++;
+  }
 
   static async open(dir: string): Promise<IndexStore> {
     const db = new Level<string, string>(dir, { keyEncoding: "utf8", valueEncoding: "utf8" });
@@ -36,7 +75,7 @@ export class IndexStore {
 
   /** A consistent view for one API request: every read sees the same commit. Close it after use. */
   reader(): Reader {
-    return new Reader(this.db, this.db.snapshot());
+    return new SnapshotReader(this.db, this.db.snapshot());
   }
 
   async getRaw(key: string): Promise<string | undefined> {
@@ -86,7 +125,9 @@ export class IndexStore {
         for (const key of await this.keys(prefix, { lt: prefix + padBlock(pruneBelow) })) ops.push({ type: "del", key });
       }
     }
+    this.generation++; // readers overlapping the write see the generation move
     await this.db.batch(ops);
+    this.afterWrite(ops);
   }
 
   /**
@@ -104,7 +145,9 @@ export class IndexStore {
     for (const key of await this.keys("blk:", { gt: K.block(ancestor) })) ops.push({ type: "del", key });
     const cp: Checkpoint = { number: ancestor, hash: ancestorBlock.hash, timestamp: ancestorBlock.timestamp };
     ops.push({ type: "put", key: K.checkpoint, value: JSON.stringify(cp) });
+    this.generation++; // readers overlapping the write see the generation move
     await this.db.batch(ops);
+    this.afterWrite(ops);
     return journals.length;
   }
 
@@ -206,8 +249,36 @@ const FROM_STORE = Symbol("from-store");
 type Snapshot = ReturnType<Level<string, string>["snapshot"]>;
 type Range = { gte?: string; gt?: string; lt?: string; lte?: string; reverse?: boolean; limit?: number };
 
+/** What the API reads through. */
+export interface Reader {
+  get<T>(key: string): Promise<T | undefined>;
+  getMany<T>(keys: string[]): Promise<(T | undefined)[]>;
+  entries<T>(prefix: string, opts?: Range): Promise<[string, T][]>;
+  keys(prefix: string, opts?: Range): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+/** Latest committed state, point reads through the store's cache. */
+class CachedReader implements Reader {
+  constructor(private readonly store: IndexStore) {}
+  async close(): Promise<void> {}
+  async get<T>(key: string): Promise<T | undefined> {
+    const raw = await this.store.cachedGet(key);
+    return raw === undefined ? undefined : (JSON.parse(raw) as T);
+  }
+  async getMany<T>(keys: string[]): Promise<(T | undefined)[]> {
+    return Promise.all(keys.map((k) => this.get<T>(k)));
+  }
+  entries<T>(prefix: string, opts: Range = {}): Promise<[string, T][]> {
+    return this.store.entries<T>(prefix, opts);
+  }
+  keys(prefix: string, opts: Range = {}): Promise<string[]> {
+    return this.store.keys(prefix, opts);
+  }
+}
+
 /** Reads from one LevelDB snapshot, so that a response never mixes two commits. */
-export class Reader {
+export class SnapshotReader implements Reader {
   constructor(
     private readonly db: Level<string, string>,
     private readonly snapshot: Snapshot,
