@@ -98,4 +98,19 @@ describe("Index store (LevelDB)", function () {
     await reader.close();
     expect(await store.get("x:a")).to.equal(2);
   });
+
+  it("never serves a cached value older than the last commit or rollback, and moves the generation on every write", async function () {
+    await commitBlock(1, [["x:a", 1]]);
+    const reader = store.cachedReader();
+    expect(await reader.get("x:a")).to.equal(1); // now cached
+    expect(await reader.get("x:none")).to.equal(undefined); // absence cached too
+    const g = store.generation;
+    await commitBlock(2, [["x:a", 2], ["x:none", "here"]]);
+    expect(store.generation).to.be.greaterThan(g);
+    expect(await reader.get("x:a")).to.equal(2);
+    expect(await reader.get("x:none")).to.equal("here");
+    await store.rollback(1, { hash: `0x${(1).toString(16).padStart(64, "0")}`, timestamp: 1001 });
+    expect(await reader.get("x:a")).to.equal(1);
+    expect(await reader.get("x:none")).to.equal(undefined);
+  });
 });
