@@ -3,7 +3,6 @@
  * server validates with, the SDK client parses with, and `GET /v1/openapi.json` is generated
  * from. Amounts and ids that may exceed 2^53 are decimal strings; times are unix seconds.
  */
-import { getAddress } from "ethers";
 import { checksumAddress } from "../address";
 import { z } from "zod";
 import {
@@ -66,7 +65,7 @@ const AddressParam = z
 
 function isChecksummed(a: string): boolean {
   try {
-    return getAddress(a) === a;
+    return checksumAddress(a) === a;
   } catch {
     return false;
   }

@@ -141,7 +141,8 @@ export function createApp(ctx: ApiContext): express.Express {
   v1.get("/assets/:ref/history", async (req, res) => {
     const { ref } = parseOr400(RefParams, req.params, "ref");
     const { limit, cursor } = parseOr400(PageQuery, req.query, "query");
-    res.json(await read(async (q) => q.history((await assetOr404(q, ref)).id, limit, cursor)));
+    const body = await read(async (q) => q.historyJson((await assetOr404(q, ref)).id, limit, cursor));
+    res.type("application/json").send(body);
   });
 
   v1.get("/assets/:ref/lineage", async (req, res) => {

@@ -83,7 +83,7 @@ export class Indexer {
     this.confirmations = opts.confirmations ?? 0;
     this.window = opts.reorgWindow ?? 256;
     this.maxRange = opts.maxRange ?? 5_000;
-    this.targetLogs = opts.targetLogs ?? 5_000;
+    this.targetLogs = opts.targetLogs ?? 2_000;
     this.pollMs = opts.pollMs ?? 100;
     this.log = opts.log ?? (() => {});
     this.status = {
@@ -95,8 +95,8 @@ export class Indexer {
       eventsApplied: 0,
       reorgs: 0,
       rpcFaults: 0,
-      // Start small and grow while answers are small: a dense chain must not arrive in one answer.
-      range: Math.min(this.maxRange, 16),
+      // Start at one block and grow while answers are small: a dense chain must not arrive in one answer.
+      range: 1,
     };
   }
 

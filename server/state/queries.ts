@@ -12,7 +12,6 @@ import type {
   AssetResponse,
   AssetsQuery,
   Evidence,
-  History,
   HolderAt,
   License,
   Lineage,
@@ -29,7 +28,6 @@ import type {
   StoredClearance,
   StoredDeidentification,
   StoredEvidenceRef,
-  StoredHistoryEvent,
   StoredHolder,
   StoredLicense,
   StoredMember,
@@ -193,18 +191,18 @@ export class Queries {
     }
   }
 
-  async history(id: string, limit: number, cursor: string | undefined): Promise<History> {
+  /**
+   * A page of the timeline, as JSON text (`History`): the stored events are already the API's
+   * items, so they are passed through without being parsed and serialised again.
+   */
+  async historyJson(id: string, limit: number, cursor: string | undefined): Promise<string> {
     const prefix = K.historyPrefix(id);
     const after = cursor ? decodeCursor(cursor, prefix) : undefined;
-    const rows = await this.r.entries<StoredHistoryEvent>(prefix, { ...(after ? { gt: after } : {}), limit: limit + 1 });
+    const rows = await this.r.rawEntries(prefix, { ...(after ? { gt: after } : {}), limit: limit + 1 });
     const page = rows.slice(0, limit);
     const last = page.at(-1);
-    return {
-      assetId: id,
-      items: page.map(([, e]) => e),
-      nextCursor: rows.length > limit && last ? encodeCursor(last[0]) : null,
-      asOfBlock: this.asOfBlock,
-    };
+    const nextCursor = rows.length > limit && last ? encodeCursor(last[0]) : null;
+    return `{"assetId":${JSON.stringify(id)},"items":[${page.map(([, v]) => v).join(",")}],"nextCursor":${JSON.stringify(nextCursor)},"asOfBlock":${this.asOfBlock}}`;
   }
 
   /** Ancestors and descendants, breadth first, up to MAX_LINEAGE_NODES nodes. */

@@ -254,6 +254,8 @@ export interface Reader {
   get<T>(key: string): Promise<T | undefined>;
   getMany<T>(keys: string[]): Promise<(T | undefined)[]>;
   entries<T>(prefix: string, opts?: Range): Promise<[string, T][]>;
+  /** Entries as stored (JSON text), for answers that pass them through unparsed. */
+  rawEntries(prefix: string, opts?: Range): Promise<[string, string][]>;
   keys(prefix: string, opts?: Range): Promise<string[]>;
   close(): Promise<void>;
 }
@@ -271,6 +273,11 @@ class CachedReader implements Reader {
   }
   entries<T>(prefix: string, opts: Range = {}): Promise<[string, T][]> {
     return this.store.entries<T>(prefix, opts);
+  }
+  async rawEntries(prefix: string, opts: Range = {}): Promise<[string, string][]> {
+    const out: [string, string][] = [];
+    for await (const kv of this.store.db.iterator(bounds(prefix, opts))) out.push(kv);
+    return out;
   }
   keys(prefix: string, opts: Range = {}): Promise<string[]> {
     return this.store.keys(prefix, opts);
@@ -303,6 +310,12 @@ export class SnapshotReader implements Reader {
   async entries<T>(prefix: string, opts: Range = {}): Promise<[string, T][]> {
     const out: [string, T][] = [];
     for await (const [k, v] of this.db.iterator({ ...bounds(prefix, opts), snapshot: this.snapshot })) out.push([k, JSON.parse(v) as T]);
+    return out;
+  }
+
+  async rawEntries(prefix: string, opts: Range = {}): Promise<[string, string][]> {
+    const out: [string, string][] = [];
+    for await (const kv of this.db.iterator({ ...bounds(prefix, opts), snapshot: this.snapshot })) out.push(kv);
     return out;
   }
 
