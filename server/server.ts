@@ -60,6 +60,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     maxRange: config.DRL_MAX_BLOCK_RANGE,
     targetLogs: config.DRL_TARGET_LOGS,
     pollMs: config.DRL_POLL_MS,
+    heapBudgetMb: config.DRL_HEAP_BUDGET_MB,
     log,
   });
   const ix = indexer;
@@ -73,7 +74,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     rpc: apiRpc,
     metrics,
     confirmations: config.DRL_CONFIRMATIONS,
-    log,
+    log: (m) => log(`api: ${m}`),
     ...(opts.extend ? { extend: opts.extend } : {}),
   });
   await ix.start();
@@ -96,8 +97,13 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
       if (closed) return;
       closed = true;
       if (http) {
+        // Stop accepting, let requests in flight finish (up to 2 s), then close what is left,
+        // so that no handler reads a store that is already closed.
+        const closed = new Promise<void>((r) => http.close(() => r()));
+        http.closeIdleConnections();
+        await Promise.race([closed, new Promise((r) => setTimeout(r, 2_000).unref())]);
         http.closeAllConnections();
-        await new Promise<void>((r) => http.close(() => r()));
+        await closed;
       }
       apiRpc.close();
       await ix.stop();

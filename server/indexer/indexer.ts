@@ -11,6 +11,7 @@ import { RpcClient, RpcClosedError, RpcError, RpcUnavailableError } from "../rpc
 import type { Deployment } from "../deployment";
 import { LogDecoder, type RawLog } from "./decode";
 import { EventApplier } from "./apply";
+import { HeapBudget } from "./memory";
 
 export interface IndexerOptions {
   rpc: RpcClient;
@@ -26,6 +27,8 @@ export interface IndexerOptions {
   targetLogs?: number;
   /** Poll interval once caught up with the head. */
   pollMs?: number;
+  /** Heap (MB) above which a full garbage collection runs after a commit; 0 leaves it to V8. */
+  heapBudgetMb?: number;
   log?: (message: string) => void;
 }
 
@@ -77,6 +80,7 @@ export class Indexer {
   private stopping = false;
   private wake: (() => void) | null = null;
   private readonly commitListeners = new Set<(cp: Checkpoint, events: number) => void>();
+  private readonly heap: HeapBudget;
 
   constructor(private readonly opts: IndexerOptions) {
     this.decoder = new LogDecoder(opts.deployment);
@@ -86,6 +90,7 @@ export class Indexer {
     this.targetLogs = opts.targetLogs ?? 2_000;
     this.pollMs = opts.pollMs ?? 100;
     this.log = opts.log ?? (() => {});
+    this.heap = new HeapBudget(opts.heapBudgetMb ?? 0);
     this.status = {
       state: "starting",
       head: null,
@@ -312,6 +317,7 @@ export class Indexer {
     this.status.eventsApplied += applied;
     this.setIndexed(next);
     for (const l of this.commitListeners) l(next, applied);
+    this.heap.afterCommit();
     // Grow the range again while answers are small.
     if (logs.length < this.targetLogs / 4) this.status.range = Math.min(this.maxRange, this.status.range * 2);
     return false;
