@@ -61,12 +61,6 @@ interface Header {
   timestamp: string;
 }
 
-interface Fetched {
-  logs: RawLog[];
-  to: number;
-  headers: Map<number, Header>;
-}
-
 interface Identity {
   chainId: number;
   deployBlock: number;
@@ -87,8 +81,6 @@ export class Indexer {
   private wake: (() => void) | null = null;
   private readonly commitListeners = new Set<(cp: Checkpoint, events: number) => void>();
   private readonly heap: HeapBudget;
-  /** The next range, being fetched while the current one is applied. */
-  private ahead: { from: number; promise: Promise<Fetched> } | null = null;
 
   constructor(private readonly opts: IndexerOptions) {
     this.decoder = new LogDecoder(opts.deployment);
@@ -270,36 +262,38 @@ export class Indexer {
     }
     this.status.state = target - from > this.window ? "syncing" : "following";
     const journalFrom = head - this.window + 1; // blocks at or above this can still be reorged
+    let to = Math.min(target, from + this.status.range - 1);
 
-    // The range's headers and logs: fetched ahead during the previous step's apply, or now.
-    const ahead = this.ahead;
-    this.ahead = null;
-    const fetched =
-      ahead && ahead.from === from ? await ahead.promise : await this.fetchRange(from, Math.min(target, from + this.status.range - 1), journalFrom);
-    const { logs, headers, to } = fetched;
-
-    // Near the head the headers must form one chain from the checkpoint, and every log must
-    // belong to it; otherwise the chain moved under us and the range is read again.
+    // Near the head, read the headers BEFORE the logs and check that they form one chain from
+    // the checkpoint. A reorg after this point then shows: either as logs whose block hash is
+    // not the header's, or as a checkpoint hash the next step no longer finds on the chain.
+    const headers = new Map<number, Header>();
     const nearFrom = Math.max(from, journalFrom);
-    let prevHash = cp && cp.number === nearFrom - 1 ? cp.hash : null;
-    for (let n = nearFrom; n <= to; n++) {
-      const h = headers.get(n);
-      if (!h) throw new Error(`missing header ${n}`);
-      if (prevHash !== null && h.parentHash.toLowerCase() !== prevHash) throw new Error(`the chain changed while block ${n} was read`);
-      prevHash = h.hash.toLowerCase();
+    if (to >= journalFrom) {
+      const numbers: number[] = [];
+      for (let n = nearFrom; n <= to; n++) numbers.push(n);
+      for (const [n, h] of await this.headers(numbers)) headers.set(n, h);
+      let prevHash = cp && cp.number === nearFrom - 1 ? cp.hash : null;
+      for (let n = nearFrom; n <= to; n++) {
+        const h = headers.get(n);
+        if (!h) throw new Error(`missing header ${n}`);
+        if (prevHash !== null && h.parentHash.toLowerCase() !== prevHash) throw new Error(`the chain changed while block ${n} was read`);
+        prevHash = h.hash.toLowerCase();
+      }
     }
+    const read = await this.readLogs(from, to);
+    const logs = read.logs;
+    to = read.to;
+    const missing = new Set<number>();
+    if (!headers.has(to)) missing.add(to);
+    for (const l of logs) {
+      const n = Number(l.blockNumber);
+      if (l.blockTimestamp === undefined && !headers.has(n)) missing.add(n);
+    }
+    for (const [n, h] of await this.headers([...missing].sort((x, y) => x - y))) headers.set(n, h);
     for (const l of logs) {
       const h = headers.get(Number(l.blockNumber));
       if (h && h.hash.toLowerCase() !== l.blockHash.toLowerCase()) throw new Error(`log of block ${Number(l.blockNumber)} is from a replaced block`);
-    }
-
-    // Fetch the next range while this one is applied and committed (the node and LevelDB's
-    // writer then work at the same time). It is checked like this one when its turn comes.
-    if (to < target) {
-      const nextFrom = to + 1;
-      const promise = this.fetchRange(nextFrom, Math.min(target, nextFrom + this.status.range - 1), journalFrom);
-      promise.catch(() => {}); // a failure surfaces when the range is used
-      this.ahead = { from: nextFrom, promise };
     }
 
     const overlay = new Overlay(store);
@@ -327,30 +321,6 @@ export class Indexer {
     // Grow the range again while answers are small.
     if (logs.length < this.targetLogs / 4) this.status.range = Math.min(this.maxRange, this.status.range * 2);
     return false;
-  }
-
-  /**
-   * Reads a range: near the head the headers FIRST, then the logs, then any header still
-   * needed (the range's last block, blocks whose logs carry no timestamp). Reading headers
-   * before logs means a reorg in between shows as a log whose block hash is not the header's,
-   * or as a checkpoint hash the next step no longer finds on the chain.
-   */
-  private async fetchRange(from: number, to: number, journalFrom: number): Promise<Fetched> {
-    const headers = new Map<number, Header>();
-    if (to >= journalFrom) {
-      const numbers: number[] = [];
-      for (let n = Math.max(from, journalFrom); n <= to; n++) numbers.push(n);
-      for (const [n, h] of await this.headers(numbers)) headers.set(n, h);
-    }
-    const read = await this.readLogs(from, to);
-    const missing = new Set<number>();
-    if (!headers.has(read.to)) missing.add(read.to);
-    for (const l of read.logs) {
-      const n = Number(l.blockNumber);
-      if (l.blockTimestamp === undefined && !headers.has(n)) missing.add(n);
-    }
-    for (const [n, h] of await this.headers([...missing].sort((x, y) => x - y))) headers.set(n, h);
-    return { logs: read.logs, to: read.to, headers };
   }
 
   /** `eth_getLogs` over [from, to], shrinking the range while the node refuses or caps it. */
@@ -399,7 +369,6 @@ export class Indexer {
   /** The checkpoint's block was replaced: roll back to the newest kept block still on the chain. */
   private async handleReorg(cp: Checkpoint, head: number): Promise<void> {
     const { store } = this.opts;
-    this.ahead = null;
     const kept = await store.keptBlocks();
     for (const [n, b] of kept) {
       if (n > head) continue;
