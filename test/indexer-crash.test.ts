@@ -17,6 +17,7 @@ import { startServer } from "../server/server";
 import { IndexStore } from "../server/store/store";
 import { startAnvil, type AnvilNode } from "./helpers/anvil";
 import { deployAnvilWorld, generateLoad, runScenario, type AnvilWorld } from "./helpers/anvil-world";
+import { describeDumpDifference, prng, type Dump } from "./helpers/compare";
 
 const ROOT = path.resolve(__dirname, "..");
 const MIN_EVENTS = 5_000;
@@ -25,19 +26,8 @@ const KILLS = 12;
 const CRASH_MAX_RANGE = 5;
 const CRASH_TARGET_LOGS = 100;
 
-type Dump = Awaited<ReturnType<IndexStore["canonicalDump"]>>;
 
 /** mulberry32: floats in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function crashSeed(): number {
   const env = process.env.DRL_CRASH_SEED;
@@ -91,25 +81,6 @@ async function storeCheckpoint(dir: string): Promise<number | null> {
 }
 
 /** A readable account of how two dumps differ: the first differing position and lines missing on either side. */
-function describeDumpDifference(expected: Dump, actual: Dump, limit = 8): string {
-  const cut = (s: string | undefined) => (s === undefined ? "(none)" : s.length > 400 ? `${s.slice(0, 400)}…` : s);
-  const out: string[] = [`expected ${expected.entries} entries (sha256 ${expected.sha256}), got ${actual.entries} (sha256 ${actual.sha256})`];
-  const n = Math.max(expected.lines.length, actual.lines.length);
-  for (let i = 0; i < n; i++) {
-    if (expected.lines[i] !== actual.lines[i]) {
-      out.push(`first difference at line ${i}:`, `  expected: ${cut(expected.lines[i])}`, `  actual:   ${cut(actual.lines[i])}`);
-      break;
-    }
-  }
-  const exp = new Set(expected.lines);
-  const act = new Set(actual.lines);
-  const missing = expected.lines.filter((l) => !act.has(l));
-  const extra = actual.lines.filter((l) => !exp.has(l));
-  out.push(`${missing.length} line(s) only in the reference, ${extra.length} only in the crash run`);
-  for (const l of missing.slice(0, limit)) out.push(`  - ${cut(l)}`);
-  for (const l of extra.slice(0, limit)) out.push(`  + ${cut(l)}`);
-  return out.join("\n");
-}
 
 // ─── The indexer as a child process ─────────────────────────────────────────────────────
 

@@ -22,8 +22,8 @@ import { IndexStore } from "../server/store/store";
 import { freePort, startAnvil, type AnvilNode } from "./helpers/anvil";
 import { deployAnvilWorld, generateLoad, runScenario, type AnvilWorld } from "./helpers/anvil-world";
 import { startFaultProxy, type FaultProxy } from "./helpers/fault-proxy";
+import { describeDumpDifference, type Dump } from "./helpers/compare";
 
-type Dump = Awaited<ReturnType<IndexStore["canonicalDump"]>>;
 
 const LOG_CAP = 50;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -38,25 +38,6 @@ function faultSeed(): number {
   return Math.floor(Math.random() * 0x1_0000_0000);
 }
 
-function describeDumpDifference(expected: Dump, actual: Dump, limit = 8): string {
-  const cut = (s: string | undefined) => (s === undefined ? "(none)" : s.length > 400 ? `${s.slice(0, 400)}…` : s);
-  const out: string[] = [`expected ${expected.entries} entries (sha256 ${expected.sha256}), got ${actual.entries} (sha256 ${actual.sha256})`];
-  const n = Math.max(expected.lines.length, actual.lines.length);
-  for (let i = 0; i < n; i++) {
-    if (expected.lines[i] !== actual.lines[i]) {
-      out.push(`first difference at line ${i}:`, `  expected: ${cut(expected.lines[i])}`, `  actual:   ${cut(actual.lines[i])}`);
-      break;
-    }
-  }
-  const exp = new Set(expected.lines);
-  const act = new Set(actual.lines);
-  const missing = expected.lines.filter((l) => !act.has(l));
-  const extra = actual.lines.filter((l) => !exp.has(l));
-  out.push(`${missing.length} line(s) only in the reference, ${extra.length} only in the run under test`);
-  for (const l of missing.slice(0, limit)) out.push(`  - ${cut(l)}`);
-  for (const l of extra.slice(0, limit)) out.push(`  + ${cut(l)}`);
-  return out.join("\n");
-}
 
 function expectSameState(reference: Dump, actual: Dump, what: string): void {
   if (actual.sha256 !== reference.sha256 || actual.entries !== reference.entries) {

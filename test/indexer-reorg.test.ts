@@ -20,8 +20,8 @@ import { startServer, type RunningServer } from "../server/server";
 import type { Checkpoint } from "../server/store/store";
 import * as S from "../sdk/api/schemas";
 import { startAnvil, type AnvilNode } from "./helpers/anvil";
-import { applicationAt, deployAnvilWorld, type AnvilSigner, type AnvilWorld } from "./helpers/anvil-world";
-import { DAY, h, termsFor } from "./helpers/fixture";
+import { deployAnvilWorld, type AnvilSigner, type AnvilWorld } from "./helpers/anvil-world";
+import { DAY, applicationAt, h, termsFor } from "./helpers/fixture";
 
 const POLL_MS = 20;
 /** Gas for the transactions handed to anvil_reorg (it would otherwise estimate on the pre-reorg state). */

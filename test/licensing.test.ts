@@ -17,6 +17,7 @@ import {
   submit,
   type LicenseTerms,
   type World,
+  OFFER_TYPES,
 } from "./helpers/fixture";
 
 type Terms = LicenseTerms;
@@ -33,26 +34,6 @@ const FLAG_SUBLICENSABLE = 2n;
 const FLAG_REVOKED = 4n;
 const ZERO_HASH = ethers.ZeroHash;
 
-const OFFER_TYPES = {
-  Offer: [
-    { name: "assetId", type: "uint256" },
-    { name: "terms", type: "Terms" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-  Terms: [
-    { name: "licensee", type: "address" },
-    { name: "rights", type: "uint8" },
-    { name: "territory", type: "uint8" },
-    { name: "start", type: "uint32" },
-    { name: "end", type: "uint32" },
-    { name: "sublicensable", type: "bool" },
-    { name: "scopeHash", type: "bytes32" },
-    { name: "termsHash", type: "bytes32" },
-    { name: "feeAmount", type: "uint96" },
-    { name: "feeCurrency", type: "bytes3" },
-  ],
-};
 
 /** Processing-use, domestic, now .. now + 30 days, unless overridden. */
 const terms = licenseTerms;

@@ -6,8 +6,8 @@ import path from "node:path";
 import type { ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
 import { ProvenanceClient } from "../sdk/api/client";
 import { startAnvil, type AnvilNode } from "./helpers/anvil";
-import { applicationAt, deployAnvilWorld, type AnvilSigner, type AnvilWorld } from "./helpers/anvil-world";
-import { CNY, DAY, Grade, h } from "./helpers/fixture";
+import { deployAnvilWorld, type AnvilSigner, type AnvilWorld } from "./helpers/anvil-world";
+import { CNY, DAY, Grade, applicationAt, h } from "./helpers/fixture";
 import { startTestServer, type TestServer } from "./helpers/indexer";
 
 /**

@@ -87,11 +87,6 @@ export class IndexStore {
     return raw === undefined ? undefined : (JSON.parse(raw) as T);
   }
 
-  async getMany<T>(keys: string[]): Promise<(T | undefined)[]> {
-    const raws = await this.db.getMany(keys);
-    return raws.map((r) => (r === undefined ? undefined : (JSON.parse(r) as T)));
-  }
-
   /** Entries under `prefix`, bounded further by the given range (latest state, no snapshot). */
   async entries<T>(prefix: string, opts: Range = {}): Promise<[string, T][]> {
     const out: [string, T][] = [];
@@ -181,10 +176,6 @@ export class Overlay {
   setBlock(n: number, journal: boolean): void {
     this.block = n;
     this.journal = journal;
-  }
-
-  get size(): number {
-    return this.writes.size;
   }
 
   private async raw(key: string): Promise<string | null> {

@@ -53,6 +53,8 @@ import {
   h,
   termsFor,
   type ApplicationInput,
+  applicationAt,
+  OFFER_TYPES,
 } from "./fixture";
 
 /** A dev account of the node: works with `.connect(signer)` and has `.address`. */
@@ -112,26 +114,6 @@ export const ANVIL_NETWORK = "anvil-test";
 
 // ─── Small helpers ──────────────────────────────────────────────────────────────────────
 
-/** A valid application for a general-grade enterprise dataset, valid for one year from `now`. */
-export function applicationAt(now: number, overrides: Partial<ApplicationInput> = {}): ApplicationInput {
-  return {
-    kind: AssetKind.Product,
-    productForm: ProductForm.Dataset,
-    category: DataCategory.Enterprise,
-    rights: Rights.ALL,
-    sourceType: SourceType.SelfCollected,
-    grade: Grade.General,
-    personalInfo: PersonalInfo.None,
-    validUntil: now + YEAR,
-    sourceEvidenceHash: h("source"),
-    contentHash: h("content"),
-    metadataHash: h("metadata"),
-    metadataUri: "ipfs://bafy-metadata",
-    parents: [],
-    parentLicenses: [],
-    ...overrides,
-  };
-}
 
 /** Every ledger contract's interface, to decode logs and revert data. */
 function interfaces(ledger: Ledger): Interface[] {
@@ -415,26 +397,6 @@ export interface ScenarioResult {
   events: { total: number; byName: Record<string, number> };
 }
 
-const OFFER_TYPES = {
-  Offer: [
-    { name: "assetId", type: "uint256" },
-    { name: "terms", type: "Terms" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-  Terms: [
-    { name: "licensee", type: "address" },
-    { name: "rights", type: "uint8" },
-    { name: "territory", type: "uint8" },
-    { name: "start", type: "uint32" },
-    { name: "end", type: "uint32" },
-    { name: "sublicensable", type: "bool" },
-    { name: "scopeHash", type: "bytes32" },
-    { name: "termsHash", type: "bytes32" },
-    { name: "feeAmount", type: "uint96" },
-    { name: "feeCurrency", type: "bytes3" },
-  ],
-};
 
 const Ruling = { Dismiss: 0 } as const;
 const Treatment = { IntangibleAsset: 1 } as const;

@@ -16,6 +16,7 @@
  */
 import http from "node:http";
 import type { Socket } from "node:net";
+import { prng } from "./compare";
 
 export interface FaultConfig {
   /** Seed of the PRNG that decides the faults (same seed, same sequence of requests → same faults). */
@@ -77,16 +78,6 @@ export const DEFAULT_FAULTS: FaultConfig = {
 };
 
 /** mulberry32: small, fast, good enough to spread faults. Returns floats in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function emptyStats(): FaultStats {
   return { requests: 0, forwarded: 0, status429: 0, status500: 0, hang: 0, truncate: 0, reset: 0, logCap: 0, upstreamErrors: 0 };

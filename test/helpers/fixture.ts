@@ -69,9 +69,8 @@ export function h(label = "x"): string {
   return ethers.keccak256(ethers.toUtf8Bytes(`${label}:${hashCounter}`));
 }
 
-/** A valid application for a general-grade enterprise dataset, valid for one year. */
-export async function application(overrides: Partial<ApplicationInput> = {}): Promise<ApplicationInput> {
-  const now = await time.latest();
+/** A valid application for a general-grade enterprise dataset, valid for one year from `now`. */
+export function applicationAt(now: number, overrides: Partial<ApplicationInput> = {}): ApplicationInput {
   return {
     kind: AssetKind.Product,
     productForm: ProductForm.Dataset,
@@ -90,6 +89,33 @@ export async function application(overrides: Partial<ApplicationInput> = {}): Pr
     ...overrides,
   };
 }
+
+/** The same, valid for one year from the Hardhat network's latest block. */
+export async function application(overrides: Partial<ApplicationInput> = {}): Promise<ApplicationInput> {
+  return applicationAt(await time.latest(), overrides);
+}
+
+/** EIP-712 types of a LicenseRegistry offer. */
+export const OFFER_TYPES = {
+  Offer: [
+    { name: "assetId", type: "uint256" },
+    { name: "terms", type: "Terms" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+  Terms: [
+    { name: "licensee", type: "address" },
+    { name: "rights", type: "uint8" },
+    { name: "territory", type: "uint8" },
+    { name: "start", type: "uint32" },
+    { name: "end", type: "uint32" },
+    { name: "sublicensable", type: "bool" },
+    { name: "scopeHash", type: "bytes32" },
+    { name: "termsHash", type: "bytes32" },
+    { name: "feeAmount", type: "uint96" },
+    { name: "feeCurrency", type: "bytes3" },
+  ],
+};
 
 /** Deploys the ledger, grants roles, and admits alice, bob, carol (domestic) and dave (foreign). */
 export async function deployWorld(): Promise<World> {
