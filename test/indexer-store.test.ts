@@ -113,4 +113,25 @@ describe("Index store (LevelDB)", function () {
     expect(await reader.get("x:a")).to.equal(1);
     expect(await reader.get("x:none")).to.equal(undefined);
   });
+
+  it("is unstable exactly while a commit or rollback is being written, so cached answers are not trusted then", async function () {
+    await commitBlock(1, [["x:a", 1]]);
+    expect(store.stable).to.equal(true);
+    const g = store.generation;
+    // What a reader would see while LevelDB applies each batch (reads may land either side of it).
+    const seenWhileWriting: boolean[] = [];
+    const batch = store.db.batch.bind(store.db) as (ops: never[]) => Promise<void>;
+    (store.db as unknown as { batch: (ops: never[]) => Promise<void> }).batch = async (ops: never[]) => {
+      seenWhileWriting.push(store.stable);
+      await batch(ops);
+      seenWhileWriting.push(store.stable);
+    };
+    await commitBlock(2, [["x:a", 2]]);
+    expect(store.stable).to.equal(true);
+    expect(store.generation).to.equal(g + 2);
+    await store.rollback(1, { hash: `0x${(1).toString(16).padStart(64, "0")}`, timestamp: 1001 });
+    expect(store.stable).to.equal(true);
+    expect(seenWhileWriting).to.deep.equal([false, false, false, false]);
+    expect(await store.cachedReader().get("x:a")).to.equal(1);
+  });
 });

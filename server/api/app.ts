@@ -74,12 +74,16 @@ export function createApp(ctx: ApiContext): express.Express {
   async function read<T>(fn: (q: Queries) => Promise<T>): Promise<T> {
     const st = ctx.status();
     if (st.state === "halted") throw new UnavailableError("index_halted", `the indexer stopped: ${st.lastError ?? "unknown error"}`);
+    // The cache is consistent only if no write began or ended while the request ran (see
+    // IndexStore.stable); otherwise the request is answered again from one snapshot.
     const generation = ctx.store.generation;
-    try {
-      const answer = await over(ctx.store.cachedReader(), fn);
-      if (ctx.store.generation === generation) return answer;
-    } catch (e) {
-      if (ctx.store.generation === generation) throw e;
+    if (ctx.store.stable) {
+      try {
+        const answer = await over(ctx.store.cachedReader(), fn);
+        if (ctx.store.generation === generation) return answer;
+      } catch (e) {
+        if (ctx.store.generation === generation) throw e;
+      }
     }
     return over(ctx.store.reader(), fn);
   }

@@ -45,17 +45,34 @@ export class IndexStore {
     return new CachedReader(this);
   }
 
-  /** A cached read of one key (see `cache`). */
-  async cachedGet(key: string): Promise<string | undefined> {
+  /**
+   * A cached read of one key (see `cache`). Synchronous: LevelDB answers a point read from its
+   * memtable or cached blocks in microseconds, far less than a trip through libuv's thread
+   * pool costs the event loop. A value read while a batch is being written may be either
+   * side of it; `afterWrite` then drops every key the batch wrote, so none stays stale.
+   */
+  cachedGet(key: string): string | undefined {
     const hit = this.cache.get(key);
     if (hit !== undefined) return hit ?? undefined;
-    const g = this.generation;
-    const raw = await this.db.get(key);
-    if (g === this.generation && this.cacheLimit > 0) {
+    const raw = this.db.getSync(key);
+    if (this.cacheLimit > 0) {
       if (this.cache.size >= this.cacheLimit) this.cache.clear();
       this.cache.set(key, raw ?? null);
     }
     return raw;
+  }
+
+  /**
+   * True while no commit or rollback is being written. `generation` is odd during a write
+   * (bumped before and after it): a request answered from the cache is only consistent if it
+   * started and ended at the same, even, generation.
+   */
+  get stable(): boolean {
+    return this.generation % 2 === 0;
+  }
+
+  private beforeWrite(): void {
+    this.generation++;
   }
 
   private afterWrite(ops: Op[]): void {
@@ -78,8 +95,9 @@ export class IndexStore {
     return new SnapshotReader(this.db, this.db.snapshot());
   }
 
-  async getRaw(key: string): Promise<string | undefined> {
-    return this.db.get(key);
+  /** The stored value of `key` (synchronous: see `cachedGet`). */
+  getRaw(key: string): string | undefined {
+    return this.db.getSync(key);
   }
 
   async get<T>(key: string): Promise<T | undefined> {
@@ -112,7 +130,7 @@ export class IndexStore {
 
   /** Writes a block range: its state changes, undo journal, kept hashes and checkpoint, atomically. */
   async commit(overlay: Overlay, checkpoint: Checkpoint, keep: Map<number, KeptBlock>, pruneBelow: number): Promise<void> {
-    const ops: Op[] = await overlay.ops();
+    const ops: Op[] = overlay.ops();
     for (const [n, b] of keep) ops.push({ type: "put", key: K.block(n), value: JSON.stringify(b) });
     ops.push({ type: "put", key: K.checkpoint, value: JSON.stringify(checkpoint) });
     if (pruneBelow > 0) {
@@ -120,7 +138,7 @@ export class IndexStore {
         for (const key of await this.keys(prefix, { lt: prefix + padBlock(pruneBelow) })) ops.push({ type: "del", key });
       }
     }
-    this.generation++; // readers overlapping the write see the generation move
+    this.beforeWrite(); // readers overlapping the write see the generation move
     await this.db.batch(ops);
     this.afterWrite(ops);
   }
@@ -140,7 +158,7 @@ export class IndexStore {
     for (const key of await this.keys("blk:", { gt: K.block(ancestor) })) ops.push({ type: "del", key });
     const cp: Checkpoint = { number: ancestor, hash: ancestorBlock.hash, timestamp: ancestorBlock.timestamp };
     ops.push({ type: "put", key: K.checkpoint, value: JSON.stringify(cp) });
-    this.generation++; // readers overlapping the write see the generation move
+    this.beforeWrite(); // readers overlapping the write see the generation move
     await this.db.batch(ops);
     this.afterWrite(ops);
     return journals.length;
@@ -178,19 +196,19 @@ export class Overlay {
     this.journal = journal;
   }
 
-  private async raw(key: string): Promise<string | null> {
+  private raw(key: string): string | null {
     const w = this.writes.get(key);
     if (w !== undefined) return w;
-    return (await this.store.getRaw(key)) ?? null;
+    return this.store.getRaw(key) ?? null;
   }
 
-  async get<T>(key: string): Promise<T | undefined> {
-    const raw = await this.raw(key);
+  get<T>(key: string): T | undefined {
+    const raw = this.raw(key);
     return raw === null ? undefined : (JSON.parse(raw) as T);
   }
 
-  async has(key: string): Promise<boolean> {
-    return (await this.raw(key)) !== null;
+  has(key: string): boolean {
+    return this.raw(key) !== null;
   }
 
   put(key: string, value: unknown): void {
@@ -218,17 +236,14 @@ export class Overlay {
     this.writes.set(key, value);
   }
 
-  async ops(): Promise<Op[]> {
+  ops(): Op[] {
     const ops: Op[] = [];
     for (const [key, value] of this.writes) ops.push(value === null ? { type: "del", key } : { type: "put", key, value });
-    const unresolved = new Set<string>();
-    for (const entries of this.undo.values()) for (const [key, prev] of entries) if (prev === FROM_STORE) unresolved.add(key);
-    const keys = [...unresolved];
-    const stored = keys.length > 0 ? await this.store.db.getMany(keys) : [];
-    const before = new Map<string, string | null>(keys.map((k, i) => [k, stored[i] ?? null]));
     for (const [n, entries] of this.undo) {
       const list: UndoEntries = [];
-      for (const [key, prev] of entries) list.push([key, prev === FROM_STORE ? (before.get(key) ?? null) : prev]);
+      // A key is read from the store at most once: only the first block of the range that
+      // wrote it can have FROM_STORE as its earlier value.
+      for (const [key, prev] of entries) list.push([key, prev === FROM_STORE ? (this.store.getRaw(key) ?? null) : prev]);
       ops.push({ type: "put", key: K.undo(n), value: JSON.stringify(list) });
     }
     return ops;
@@ -256,11 +271,14 @@ class CachedReader implements Reader {
   constructor(private readonly store: IndexStore) {}
   async close(): Promise<void> {}
   async get<T>(key: string): Promise<T | undefined> {
-    const raw = await this.store.cachedGet(key);
+    const raw = this.store.cachedGet(key);
     return raw === undefined ? undefined : (JSON.parse(raw) as T);
   }
   async getMany<T>(keys: string[]): Promise<(T | undefined)[]> {
-    return Promise.all(keys.map((k) => this.get<T>(k)));
+    return keys.map((k) => {
+      const raw = this.store.cachedGet(k);
+      return raw === undefined ? undefined : (JSON.parse(raw) as T);
+    });
   }
   entries<T>(prefix: string, opts: Range = {}): Promise<[string, T][]> {
     return this.store.entries<T>(prefix, opts);
@@ -287,14 +305,15 @@ export class SnapshotReader implements Reader {
   }
 
   async get<T>(key: string): Promise<T | undefined> {
-    const raw = await this.db.get(key, { snapshot: this.snapshot });
+    const raw = this.db.getSync(key, { snapshot: this.snapshot });
     return raw === undefined ? undefined : (JSON.parse(raw) as T);
   }
 
   async getMany<T>(keys: string[]): Promise<(T | undefined)[]> {
-    if (keys.length === 0) return [];
-    const raws = await this.db.getMany(keys, { snapshot: this.snapshot });
-    return raws.map((r) => (r === undefined ? undefined : (JSON.parse(r) as T)));
+    return keys.map((k) => {
+      const raw = this.db.getSync(k, { snapshot: this.snapshot });
+      return raw === undefined ? undefined : (JSON.parse(raw) as T);
+    });
   }
 
   /** Entries under `prefix`, bounded further by the given range. */
