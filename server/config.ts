@@ -16,6 +16,7 @@ export const ServerConfigSchema = z.object({
   DRL_REORG_WINDOW: int(2, 100_000).default(256),
   DRL_MAX_BLOCK_RANGE: int(1, 1_000_000).default(5_000),
   DRL_TARGET_LOGS: int(10, 1_000_000).default(2_000),
+  DRL_MAX_ANSWER_MB: int(1, 4_096).default(8),
   DRL_POLL_MS: int(10, 60_000).default(100),
   DRL_RPC_TIMEOUT_MS: int(100, 600_000).default(10_000),
   DRL_HEAP_BUDGET_MB: int(0, 65_536).default(192),

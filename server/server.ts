@@ -59,6 +59,7 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     reorgWindow: config.DRL_REORG_WINDOW,
     maxRange: config.DRL_MAX_BLOCK_RANGE,
     targetLogs: config.DRL_TARGET_LOGS,
+    maxAnswerBytes: config.DRL_MAX_ANSWER_MB * 2 ** 20,
     pollMs: config.DRL_POLL_MS,
     heapBudgetMb: config.DRL_HEAP_BUDGET_MB,
     log,

@@ -307,6 +307,21 @@ describe("Indexer under RPC faults (Anvil + fault proxy)", function () {
     expectSameState(reference.dump, await dumpOf(dir), "after the faulty run");
   });
 
+  it("halves a range whose eth_getLogs answer passes DRL_MAX_ANSWER_MB, reading no more than that, and ends in the clean state", async function () {
+    const reference = await cleanReindex();
+    const dir = freshDir();
+    const logs: string[] = [];
+    // A target no answer reaches lets the range grow until an answer passes the 1 MB cap.
+    const server = await startServer(config(node.url, dir, { DRL_MAX_ANSWER_MB: "1", DRL_TARGET_LOGS: "1000000" }), { serve: false, log: (m) => logs.push(m) });
+    cleanup.push(() => server.close());
+    await caughtUp(server, reference.head, 120_000);
+    const splits = logs.filter((m) => m.includes("the answer is larger than 1048576 bytes"));
+    expect(splits.length, `range splits for oversized answers (log: ${JSON.stringify(logs.slice(0, 5))})`).to.be.greaterThan(0);
+    expect(server.indexer.status.eventsApplied).to.equal(reference.applied);
+    await server.close();
+    expectSameState(reference.dump, await dumpOf(dir), "after oversized answers");
+  });
+
   it("rides out the node going away mid-run: the API keeps answering, health says degraded, and it catches up when the node returns", async function () {
     const port = await freePort();
     let forwarder = await startForwarder(node.url, port);

@@ -7,7 +7,7 @@
  */
 import { IndexStore, Overlay, type Checkpoint, type KeptBlock } from "../store/store";
 import { K } from "../store/keys";
-import { RpcClient, RpcClosedError, RpcError, RpcUnavailableError } from "../rpc/client";
+import { AnswerTooLargeError, RpcClient, RpcClosedError, RpcError, RpcUnavailableError } from "../rpc/client";
 import type { Deployment } from "../deployment";
 import { LogDecoder, type RawLog } from "./decode";
 import { EventApplier } from "./apply";
@@ -25,6 +25,8 @@ export interface IndexerOptions {
   maxRange?: number;
   /** Aim for at most this many logs per committed range. */
   targetLogs?: number;
+  /** Largest `eth_getLogs` answer read, in bytes; a larger one is cut off and the range halved. */
+  maxAnswerBytes?: number;
   /** Poll interval once caught up with the head. */
   pollMs?: number;
   /** Heap (MB) above which a full garbage collection runs after a commit; 0 leaves it to V8. */
@@ -74,6 +76,7 @@ export class Indexer {
   private readonly window: number;
   private readonly maxRange: number;
   private readonly targetLogs: number;
+  private readonly maxAnswerBytes: number;
   private readonly pollMs: number;
   private readonly log: (m: string) => void;
   private loop: Promise<void> | null = null;
@@ -88,6 +91,7 @@ export class Indexer {
     this.window = opts.reorgWindow ?? 256;
     this.maxRange = opts.maxRange ?? 5_000;
     this.targetLogs = opts.targetLogs ?? 2_000;
+    this.maxAnswerBytes = opts.maxAnswerBytes ?? 8 * 2 ** 20;
     this.pollMs = opts.pollMs ?? 100;
     this.log = opts.log ?? (() => {});
     this.heap = new HeapBudget(opts.heapBudgetMb ?? 0);
@@ -318,8 +322,11 @@ export class Indexer {
     this.setIndexed(next);
     for (const l of this.commitListeners) l(next, applied);
     this.heap.afterCommit();
-    // Grow the range again while answers are small.
-    if (logs.length < this.targetLogs / 4) this.status.range = Math.min(this.maxRange, this.status.range * 2);
+    // Grow the range again while answers are small, in logs and in bytes (so that a range cut
+    // for size does not grow straight back into the cap).
+    if (logs.length < this.targetLogs / 4 && answerBytes(logs) < this.maxAnswerBytes / 4) {
+      this.status.range = Math.min(this.maxRange, this.status.range * 2);
+    }
     return false;
   }
 
@@ -330,7 +337,9 @@ export class Indexer {
         const logs = await this.opts.rpc.call<RawLog[]>(
           "eth_getLogs",
           [{ fromBlock: hex(from), toBlock: hex(to), address: this.decoder.addresses() }],
-          { attempts: 3 },
+          // A range grown over quiet blocks can meet busy ones: the size cap keeps that answer
+          // from costing more memory than a normal one.
+          { attempts: 3, maxBytes: to > from ? this.maxAnswerBytes : Infinity },
         );
         if (logs.length > this.targetLogs && to > from) {
           // Too many: aim the next range at the target, and apply only whole blocks up to about
@@ -344,7 +353,7 @@ export class Indexer {
         }
         return { logs, to };
       } catch (e) {
-        if (!(e instanceof RpcError || e instanceof RpcUnavailableError)) throw e;
+        if (!(e instanceof RpcError || e instanceof RpcUnavailableError || e instanceof AnswerTooLargeError)) throw e;
         if (to === from) return { logs: await this.readBlockByContract(from), to };
         to = from + Math.floor((to - from) / 2);
         this.status.range = to - from + 1;
@@ -392,3 +401,10 @@ export class Indexer {
 }
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
+
+/** About how many bytes of JSON `logs` took (hashes, numbers and field names are ~500 bytes a log). */
+function answerBytes(logs: RawLog[]): number {
+  let n = 0;
+  for (const l of logs) n += 500 + l.data.length + 69 * l.topics.length;
+  return n;
+}

@@ -29,6 +29,21 @@ export class RpcUnavailableError extends Error {
   }
 }
 
+/**
+ * Raised when an answer is larger than the caller allowed (`maxBytes`). Reading stops at the
+ * limit, so a node's oversized answer costs no more memory than that; the log reader then
+ * asks for a smaller range.
+ */
+export class AnswerTooLargeError extends Error {
+  constructor(
+    readonly method: string,
+    readonly maxBytes: number,
+  ) {
+    super(`${method}: the answer is larger than ${maxBytes} bytes`);
+    this.name = "AnswerTooLargeError";
+  }
+}
+
 /** Raised when the client is closed while a call waits. */
 export class RpcClosedError extends Error {
   constructor() {
@@ -90,9 +105,10 @@ export class RpcClient {
   /**
    * One call. Transport faults are retried forever unless `attempts` is given, in which case
    * the call fails with RpcUnavailableError after that many (the log reader then shrinks its range).
+   * With `maxBytes`, an answer over that size fails with AnswerTooLargeError (not retried).
    */
-  async call<T>(method: string, params: unknown[] = [], opts: { attempts?: number } = {}): Promise<T> {
-    const [res] = await this.send([{ method, params }], opts.attempts);
+  async call<T>(method: string, params: unknown[] = [], opts: { attempts?: number; maxBytes?: number } = {}): Promise<T> {
+    const [res] = await this.send([{ method, params }], opts.attempts, opts.maxBytes);
     return unwrap<T>(method, res);
   }
 
@@ -110,7 +126,7 @@ export class RpcClient {
     });
   }
 
-  private async send(calls: RpcCall[], attempts = Infinity): Promise<JsonRpcResponse[]> {
+  private async send(calls: RpcCall[], attempts = Infinity, maxBytes = Infinity): Promise<JsonRpcResponse[]> {
     const ids = calls.map(() => this.nextId++);
     const single = calls.length === 1;
     const payload = calls.map((c, i) => ({ jsonrpc: "2.0", id: ids[i], method: c.method, params: c.params }));
@@ -118,7 +134,7 @@ export class RpcClient {
     for (let attempt = 0; ; attempt++) {
       if (this.closed) throw new RpcClosedError();
       try {
-        const answer = await this.post(body);
+        const answer = await this.post(body, calls[0]?.method ?? "?", maxBytes);
         const list = Array.isArray(answer) ? (answer as JsonRpcResponse[]) : [answer as JsonRpcResponse];
         const byId = new Map(list.map((r) => [r.id, r]));
         const ordered = ids.map((id) => byId.get(id));
@@ -152,7 +168,7 @@ export class RpcClient {
     });
   }
 
-  private async post(body: string): Promise<unknown> {
+  private async post(body: string, method: string, maxBytes: number): Promise<unknown> {
     const abort = new AbortController();
     this.aborts.add(abort);
     const timer = setTimeout(() => abort.abort(), this.timeoutMs);
@@ -165,8 +181,9 @@ export class RpcClient {
       }
       let text: string;
       try {
-        text = await res.text();
+        text = maxBytes === Infinity ? await res.text() : await readAtMost(res, maxBytes, abort);
       } catch (e) {
+        if (e instanceof AnswerTooLarge) throw new AnswerTooLargeError(method, maxBytes);
         throw new TransportFault(abort.signal.aborted ? `body not complete within ${this.timeoutMs} ms` : `body cut off (${causeOf(e)})`);
       }
       if (res.status === 429 || res.status >= 500) throw new TransportFault(`HTTP ${res.status}`);
@@ -181,6 +198,31 @@ export class RpcClient {
       this.aborts.delete(abort);
     }
   }
+}
+
+class AnswerTooLarge extends Error {}
+
+/** The body as text, or AnswerTooLarge (and the request aborted) once it passes `maxBytes`. */
+async function readAtMost(res: Response, maxBytes: number, abort: AbortController): Promise<string> {
+  if (!res.body) return "";
+  if (Number(res.headers.get("content-length") ?? NaN) > maxBytes) {
+    abort.abort();
+    throw new AnswerTooLarge();
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      abort.abort();
+      throw new AnswerTooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, total).toString("utf8");
 }
 
 function unwrap<T>(method: string, res: JsonRpcResponse | undefined): T {
