@@ -134,4 +134,25 @@ describe("Index store (LevelDB)", function () {
     expect(seenWhileWriting).to.deep.equal([false, false, false, false]);
     expect(await store.cachedReader().get("x:a")).to.equal(1);
   });
+
+  it("putNew journals a delete without reading the store, and a rollback removes the key", async function () {
+    await commitBlock(1, [["x:old", "before"]]);
+    const reads: string[] = [];
+    const getSync = store.db.getSync.bind(store.db) as (key: string) => string | undefined;
+    (store.db as unknown as { getSync: (key: string) => string | undefined }).getSync = (key: string) => {
+      reads.push(key);
+      return getSync(key);
+    };
+    const o = new Overlay(store);
+    o.setBlock(2, true);
+    o.putNew("ah:fresh", { v: 1 });
+    o.put("x:old", "after");
+    const cp = { number: 2, hash: `0x${(2).toString(16).padStart(64, "0")}`, timestamp: 1002 };
+    await store.commit(o, cp, new Map([[2, cp]]), 0);
+    expect(reads, "store reads for the undo journal").to.deep.equal(["x:old"]);
+    expect(await store.get("ah:fresh")).to.deep.equal({ v: 1 });
+    await store.rollback(1, { hash: `0x${(1).toString(16).padStart(64, "0")}`, timestamp: 1001 });
+    expect(await store.get("ah:fresh")).to.equal(undefined);
+    expect(await store.get("x:old")).to.equal("before");
+  });
 });

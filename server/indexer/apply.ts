@@ -88,9 +88,9 @@ export class EventApplier {
         summary: summarize(ev, (addr) => this.nameOf(addr)),
         args: a,
       };
-      await this.o.put(K.history(assetId, ev.block, ev.logIndex), entry);
+      this.o.putNew(K.history(assetId, ev.block, ev.logIndex), entry);
     } else if (ev.contract !== "members" && ev.contract !== "evidence") {
-      await this.o.put(K.system(ev.block, ev.logIndex), { ...where, contract: ev.contract, event: ev.event, args: a });
+      this.o.putNew(K.system(ev.block, ev.logIndex), { ...where, contract: ev.contract, event: ev.event, args: a });
     }
   }
 
@@ -118,10 +118,13 @@ export class EventApplier {
     return this.o.get<StoredAsset>(K.asset(id));
   }
 
-  /** Saves a new asset and its filter index entries. */
+  /** Saves a new asset and its filter index entries (keys of an id just issued: none existed). */
   private createAsset(a: StoredAsset): void {
-    this.reindex(a, ASSET_INDEXES.map(() => null));
-    this.o.put(K.asset(a.id), a);
+    for (const field of ASSET_INDEXES) {
+      const now = indexValue(a, field);
+      if (now !== null) this.o.putNew(K.index(field, now, a.id), 1);
+    }
+    this.o.putNew(K.asset(a.id), a);
   }
 
   /** Moves the asset's filter index entries from the values it had (`before`) to its current ones. */
@@ -178,7 +181,7 @@ export class EventApplier {
       if (typeof v !== "string" || v.length !== 66 || v === ZeroHash) continue;
       const field = k2 === null ? k : `${k}.${k2}`;
       const ref: StoredEvidenceRef = { ...where, event: ev.event, assetId, field };
-      this.o.put(K.evidenceRef(v, where.block, where.logIndex, field), ref);
+      this.o.putNew(K.evidenceRef(v, where.block, where.logIndex, field), ref);
     }
   }
 
@@ -252,7 +255,7 @@ export class EventApplier {
         };
         this.createAsset(asset);
         await this.o.put(K.byContentHash(asset.contentHash), id);
-        for (const p of asset.parents) await this.o.put(K.child(p, id), 1);
+        for (const p of asset.parents) this.o.putNew(K.child(p, id), 1);
         return;
       }
       case "registry.PublicityStarted":
@@ -298,7 +301,7 @@ export class EventApplier {
           x.holder = holder;
         });
         const h: StoredHolder = { ...where, holder };
-        return this.o.put(K.holderAt(id, where.block), h);
+        return this.o.putNew(K.holderAt(id, where.block), h);
       }
       case "registry.MetadataChanged":
       case "registry.AssetCorrected":
