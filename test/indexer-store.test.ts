@@ -155,4 +155,28 @@ describe("Index store (LevelDB)", function () {
     expect(await store.get("ah:fresh")).to.equal(undefined);
     expect(await store.get("x:old")).to.equal("before");
   });
+
+  it("a range reads through the previous range while that one is still being written, and journals its values", async function () {
+    await commitBlock(1, [["x:a", 1], ["x:b", 1]]);
+    const first = new Overlay(store);
+    first.setBlock(2, true);
+    first.put("x:a", 2);
+    first.del("x:b");
+    const cp2 = { number: 2, hash: `0x${(2).toString(16).padStart(64, "0")}`, timestamp: 1002 };
+    const writing = store.commit(first, cp2, new Map([[2, cp2]]), 0);
+    const second = new Overlay(store, first);
+    second.setBlock(3, true);
+    expect(second.get("x:a"), "the previous range's write").to.equal(2);
+    expect(second.has("x:b"), "the previous range's delete").to.equal(false);
+    second.put("x:a", 3);
+    second.put("x:b", 3);
+    await writing;
+    second.detachBase();
+    const cp3 = { number: 3, hash: `0x${(3).toString(16).padStart(64, "0")}`, timestamp: 1003 };
+    await store.commit(second, cp3, new Map([[3, cp3]]), 0);
+    expect(await store.get("x:a")).to.equal(3);
+    await store.rollback(2, cp2);
+    expect(await store.get("x:a"), "undone to the previous range's value").to.equal(2);
+    expect(await store.get("x:b"), "undone to the previous range's delete").to.equal(undefined);
+  });
 });

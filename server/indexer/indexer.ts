@@ -84,6 +84,12 @@ export class Indexer {
   private wake: (() => void) | null = null;
   private readonly commitListeners = new Set<(cp: Checkpoint, events: number) => void>();
   private readonly heap: HeapBudget;
+  /**
+   * The range being written to LevelDB while the next one is read and applied (its writes are
+   * visible to the next range through `overlay`). Only one write is ever in flight, and its
+   * commit listeners run once it is durable.
+   */
+  private pending: { overlay: Overlay; checkpoint: Checkpoint; done: Promise<void> } | null = null;
 
   constructor(private readonly opts: IndexerOptions) {
     this.decoder = new LogDecoder(opts.deployment);
@@ -194,6 +200,8 @@ export class Indexer {
         this.status.lastError = null;
         if (caughtUp) await this.sleep(this.pollMs);
       } catch (e) {
+        // A step that fails leaves the last write to finish (or fail) before anything else.
+        await this.settle().catch(() => {});
         if (e instanceof RpcClosedError || this.stopping) break;
         if (e instanceof IndexerHaltedError) {
           this.status.state = "halted";
@@ -206,6 +214,18 @@ export class Indexer {
         this.log(`step failed (${failures}): ${this.status.lastError}`);
         await this.sleep(Math.random() * Math.min(5_000, 100 * 2 ** Math.min(failures, 10)));
       }
+    }
+    await this.settle().catch((e: unknown) => this.log(`the last commit failed: ${e instanceof Error ? e.message : String(e)}`));
+  }
+
+  /** Waits for the write in flight, if any; its failure is thrown here (the step is then retried from the store). */
+  private async settle(): Promise<void> {
+    const p = this.pending;
+    if (!p) return;
+    try {
+      await p.done;
+    } finally {
+      if (this.pending === p) this.pending = null;
     }
   }
 
@@ -247,13 +267,15 @@ export class Indexer {
     const { rpc, store, deployment } = this.opts;
     const head = Number(await rpc.call<string>("eth_blockNumber"));
     this.status.head = head;
-    const cp = await store.checkpoint();
+    const cp = this.pending?.checkpoint ?? (await store.checkpoint());
 
     // The checkpoint must still be on the chain (this is also the start-up check).
     if (cp) {
       const h = await this.header(cp.number);
       if (!h || h.hash.toLowerCase() !== cp.hash) {
-        await this.handleReorg(cp, head);
+        await this.settle();
+        const stored = await store.checkpoint();
+        if (stored) await this.handleReorg(stored, head);
         return false;
       }
     }
@@ -261,6 +283,7 @@ export class Indexer {
     const target = head - this.confirmations;
     const from = cp ? cp.number + 1 : deployment.deployBlock;
     if (from > target) {
+      await this.settle(); // caught up: the last range is indexed once it is durable
       this.status.state = "following";
       return true;
     }
@@ -300,11 +323,16 @@ export class Indexer {
       if (h && h.hash.toLowerCase() !== l.blockHash.toLowerCase()) throw new Error(`log of block ${Number(l.blockNumber)} is from a replaced block`);
     }
 
-    const overlay = new Overlay(store);
+    const overlay = new Overlay(store, this.pending?.overlay ?? null);
     const applier = new EventApplier(overlay);
+    const smallAnswer = logs.length < this.targetLogs / 4 && answerBytes(logs) < this.maxAnswerBytes / 4;
     let applied = 0;
-    for (const l of logs) {
-      if (l.removed) continue;
+    for (let i = 0; i < logs.length; i++) {
+      const l = logs[i];
+      // Each log is let go once applied: the range's logs are then not all alive (and copied
+      // by every young-generation collection) until the commit.
+      logs[i] = DONE;
+      if (!l || l.removed) continue;
       const ev = this.decoder.decode(l);
       if (!ev) continue;
       const time = l.blockTimestamp !== undefined ? Number(l.blockTimestamp) : Number(headers.get(ev.block)?.timestamp ?? 0);
@@ -317,14 +345,21 @@ export class Indexer {
     const keep = new Map<number, KeptBlock>();
     for (const [n, h] of headers) if (n >= journalFrom && n <= to) keep.set(n, { hash: h.hash.toLowerCase(), timestamp: Number(h.timestamp) });
     const next: Checkpoint = { number: to, hash: last.hash.toLowerCase(), timestamp: Number(last.timestamp) };
-    await store.commit(overlay, next, keep, to - this.window);
-    this.status.eventsApplied += applied;
-    this.setIndexed(next);
-    for (const l of this.commitListeners) l(next, applied);
-    this.heap.afterCommit();
+    // The previous range must be durable before this one is written (one write in flight, in
+    // order); from then on the store alone holds what this range read through it.
+    await this.settle();
+    overlay.detachBase();
+    const done = store.commit(overlay, next, keep, to - this.window).then(() => {
+      this.status.eventsApplied += applied;
+      this.setIndexed(next);
+      for (const l of this.commitListeners) l(next, applied);
+      this.heap.afterCommit();
+    });
+    done.catch(() => {}); // observed by settle(); this only keeps an early failure from being "unhandled"
+    this.pending = { overlay, checkpoint: next, done };
     // Grow the range again while answers are small, in logs and in bytes (so that a range cut
     // for size does not grow straight back into the cap).
-    if (logs.length < this.targetLogs / 4 && answerBytes(logs) < this.maxAnswerBytes / 4) {
+    if (smallAnswer) {
       this.status.range = Math.min(this.maxRange, this.status.range * 2);
     }
     return false;
@@ -401,6 +436,9 @@ export class Indexer {
 }
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
+
+/** Stands in for an applied log in a range's list. */
+const DONE: RawLog = { address: "", topics: [], data: "0x", blockNumber: "0x0", blockHash: "", transactionHash: "", logIndex: "0x0", removed: true };
 
 /** About how many bytes of JSON `logs` took (hashes, numbers and field names are ~500 bytes a log). */
 function answerBytes(logs: RawLog[]): number {

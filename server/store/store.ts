@@ -188,7 +188,19 @@ export class Overlay {
   private block = 0;
   private journal = false;
 
-  constructor(private readonly store: IndexStore) {}
+  /**
+   * @param base the previous range while it is still being written: its writes are read
+   *   before the store's (see `detachBase`).
+   */
+  constructor(
+    private readonly store: IndexStore,
+    private base: Overlay | null = null,
+  ) {}
+
+  /** Forgets `base` once its range is durable, so that ranges do not keep each other alive. */
+  detachBase(): void {
+    this.base = null;
+  }
 
   /** Subsequent writes belong to block `n`; `journal` says whether they may be undone. */
   setBlock(n: number, journal: boolean): void {
@@ -199,7 +211,7 @@ export class Overlay {
   private raw(key: string): string | null {
     const w = this.writes.get(key);
     if (w !== undefined) return w;
-    return this.store.getRaw(key) ?? null;
+    return this.base ? this.base.raw(key) : (this.store.getRaw(key) ?? null);
   }
 
   get<T>(key: string): T | undefined {
@@ -253,7 +265,7 @@ export class Overlay {
       const list: UndoEntries = [];
       // A key is read from the store at most once: only the first block of the range that
       // wrote it can have FROM_STORE as its earlier value.
-      for (const [key, prev] of entries) list.push([key, prev === FROM_STORE ? (this.store.getRaw(key) ?? null) : prev]);
+      for (const [key, prev] of entries) list.push([key, prev === FROM_STORE ? (this.base ? this.base.raw(key) : (this.store.getRaw(key) ?? null)) : prev]);
       ops.push({ type: "put", key: K.undo(n), value: JSON.stringify(list) });
     }
     return ops;
