@@ -120,11 +120,19 @@ describe("Index store (LevelDB)", function () {
     const g = store.generation;
     // What a reader would see while LevelDB applies each batch (reads may land either side of it).
     const seenWhileWriting: boolean[] = [];
-    const batch = store.db.batch.bind(store.db) as (ops: never[]) => Promise<void>;
-    (store.db as unknown as { batch: (ops: never[]) => Promise<void> }).batch = async (ops: never[]) => {
+    const realBatch = store.db.batch.bind(store.db) as (...args: unknown[]) => unknown;
+    const watched = async (write: () => Promise<void>) => {
       seenWhileWriting.push(store.stable);
-      await batch(ops);
+      await write();
       seenWhileWriting.push(store.stable);
+    };
+    // Commits write a chained batch, rollbacks an array of operations: watch both.
+    (store.db as unknown as { batch: (...args: unknown[]) => unknown }).batch = (...args: unknown[]) => {
+      if (args.length > 0) return watched(() => realBatch(...args) as Promise<void>);
+      const chained = realBatch() as { write: () => Promise<void> };
+      const write = chained.write.bind(chained);
+      chained.write = () => watched(write);
+      return chained;
     };
     await commitBlock(2, [["x:a", 2]]);
     expect(store.stable).to.equal(true);
@@ -178,5 +186,29 @@ describe("Index store (LevelDB)", function () {
     await store.rollback(2, cp2);
     expect(await store.get("x:a"), "undone to the previous range's value").to.equal(2);
     expect(await store.get("x:b"), "undone to the previous range's delete").to.equal(undefined);
+  });
+
+  it("appendNew writes through LevelDB's batch at commit, cannot be read back or changed in its range, and is undone by a rollback", async function () {
+    await commitBlock(1, [["x:a", 1]]);
+    const o = new Overlay(store);
+    o.setBlock(2, true);
+    o.appendNew("ah:1", { v: 1 });
+    o.appendNew("ah:1", { v: 2 }); // written again in the same block: the last value wins
+    expect(() => o.get("ah:1")).to.throw(/write-only/);
+    expect(() => o.put("ah:1", 3)).to.throw(/write-only/);
+    o.put("x:a", 2);
+    expect(() => o.appendNew("x:a", 3)).to.throw(/already written/);
+    expect(await store.get("ah:1"), "nothing lands before the commit").to.equal(undefined);
+    const cp = { number: 2, hash: `0x${(2).toString(16).padStart(64, "0")}`, timestamp: 1002 };
+    await store.commit(o, cp, new Map([[2, cp]]), 0);
+    expect(await store.get("ah:1")).to.deep.equal({ v: 2 });
+    await store.rollback(1, { hash: `0x${(1).toString(16).padStart(64, "0")}`, timestamp: 1001 });
+    expect(await store.get("ah:1")).to.equal(undefined);
+
+    const dropped = new Overlay(store);
+    dropped.setBlock(2, true);
+    dropped.appendNew("ah:2", { v: 1 });
+    await store.discard(dropped);
+    expect(await store.get("ah:2"), "a discarded range writes nothing").to.equal(undefined);
   });
 });

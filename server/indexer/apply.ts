@@ -88,9 +88,9 @@ export class EventApplier {
         summary: summarize(ev, (addr) => this.nameOf(addr)),
         args: a,
       };
-      this.o.putNew(K.history(assetId, ev.block, ev.logIndex), entry);
+      this.o.appendNew(K.history(assetId, ev.block, ev.logIndex), entry);
     } else if (ev.contract !== "members" && ev.contract !== "evidence") {
-      this.o.putNew(K.system(ev.block, ev.logIndex), { ...where, contract: ev.contract, event: ev.event, args: a });
+      this.o.appendNew(K.system(ev.block, ev.logIndex), { ...where, contract: ev.contract, event: ev.event, args: a });
     }
   }
 
@@ -181,7 +181,7 @@ export class EventApplier {
       if (typeof v !== "string" || v.length !== 66 || v === ZeroHash) continue;
       const field = k2 === null ? k : `${k}.${k2}`;
       const ref: StoredEvidenceRef = { ...where, event: ev.event, assetId, field };
-      this.o.putNew(K.evidenceRef(v, where.block, where.logIndex, field), ref);
+      this.o.appendNew(K.evidenceRef(v, where.block, where.logIndex, field), ref);
     }
   }
 
@@ -255,7 +255,7 @@ export class EventApplier {
         };
         this.createAsset(asset);
         await this.o.put(K.byContentHash(asset.contentHash), id);
-        for (const p of asset.parents) this.o.putNew(K.child(p, id), 1);
+        for (const p of asset.parents) this.o.appendNew(K.child(p, id), 1);
         return;
       }
       case "registry.PublicityStarted":
@@ -301,7 +301,7 @@ export class EventApplier {
           x.holder = holder;
         });
         const h: StoredHolder = { ...where, holder };
-        return this.o.putNew(K.holderAt(id, where.block), h);
+        return this.o.appendNew(K.holderAt(id, where.block), h);
       }
       case "registry.MetadataChanged":
       case "registry.AssetCorrected":

@@ -327,28 +327,35 @@ export class Indexer {
     const applier = new EventApplier(overlay);
     const smallAnswer = logs.length < this.targetLogs / 4 && answerBytes(logs) < this.maxAnswerBytes / 4;
     let applied = 0;
-    for (let i = 0; i < logs.length; i++) {
-      const l = logs[i];
-      // Each log is let go once applied: the range's logs are then not all alive (and copied
-      // by every young-generation collection) until the commit.
-      logs[i] = DONE;
-      if (!l || l.removed) continue;
-      const ev = this.decoder.decode(l);
-      if (!ev) continue;
-      const time = l.blockTimestamp !== undefined ? Number(l.blockTimestamp) : Number(headers.get(ev.block)?.timestamp ?? 0);
-      overlay.setBlock(ev.block, ev.block >= journalFrom);
-      await applier.apply(ev, time);
-      applied++;
+    let next: Checkpoint;
+    let keep: Map<number, KeptBlock>;
+    try {
+      for (let i = 0; i < logs.length; i++) {
+        const l = logs[i];
+        // Each log is let go once applied: the range's logs are then not all alive (and copied
+        // by every young-generation collection) until the commit.
+        logs[i] = DONE;
+        if (!l || l.removed) continue;
+        const ev = this.decoder.decode(l);
+        if (!ev) continue;
+        const time = l.blockTimestamp !== undefined ? Number(l.blockTimestamp) : Number(headers.get(ev.block)?.timestamp ?? 0);
+        overlay.setBlock(ev.block, ev.block >= journalFrom);
+        await applier.apply(ev, time);
+        applied++;
+      }
+      const last = headers.get(to);
+      if (!last) throw new Error(`missing header ${to}`);
+      keep = new Map<number, KeptBlock>();
+      for (const [n, h] of headers) if (n >= journalFrom && n <= to) keep.set(n, { hash: h.hash.toLowerCase(), timestamp: Number(h.timestamp) });
+      next = { number: to, hash: last.hash.toLowerCase(), timestamp: Number(last.timestamp) };
+      // The previous range must be durable before this one is written (one write in flight, in
+      // order); from then on the store alone holds what this range read through it.
+      await this.settle();
+      overlay.detachBase();
+    } catch (e) {
+      await store.discard(overlay); // the range is not written: free its native batch now
+      throw e;
     }
-    const last = headers.get(to);
-    if (!last) throw new Error(`missing header ${to}`);
-    const keep = new Map<number, KeptBlock>();
-    for (const [n, h] of headers) if (n >= journalFrom && n <= to) keep.set(n, { hash: h.hash.toLowerCase(), timestamp: Number(h.timestamp) });
-    const next: Checkpoint = { number: to, hash: last.hash.toLowerCase(), timestamp: Number(last.timestamp) };
-    // The previous range must be durable before this one is written (one write in flight, in
-    // order); from then on the store alone holds what this range read through it.
-    await this.settle();
-    overlay.detachBase();
     const done = store.commit(overlay, next, keep, to - this.window).then(() => {
       this.status.eventsApplied += applied;
       this.setIndexed(next);

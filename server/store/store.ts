@@ -30,6 +30,8 @@ export class IndexStore {
    */
   private readonly cache = new Map<string, string | null>();
   private cacheLimit = 200_000;
+  /** Characters of cached values; the cache starts over past CACHE_MAX_CHARS (it lives within the server's heap cap). */
+  private cacheChars = 0;
   generation = 0;
 
   private constructor(readonly db: Level<string, string>) {}
@@ -38,6 +40,7 @@ export class IndexStore {
   setCacheLimit(entries: number): void {
     this.cacheLimit = entries;
     this.cache.clear();
+    this.cacheChars = 0;
   }
 
   /** A reader of the latest committed state through the cache: fast, but only consistent while `generation` stays put. */
@@ -56,8 +59,12 @@ export class IndexStore {
     if (hit !== undefined) return hit ?? undefined;
     const raw = this.db.getSync(key);
     if (this.cacheLimit > 0) {
-      if (this.cache.size >= this.cacheLimit) this.cache.clear();
+      if (this.cache.size >= this.cacheLimit || this.cacheChars > CACHE_MAX_CHARS) {
+        this.cache.clear();
+        this.cacheChars = 0;
+      }
       this.cache.set(key, raw ?? null);
+      this.cacheChars += key.length + (raw?.length ?? 0);
     }
     return raw;
   }
@@ -75,8 +82,9 @@ export class IndexStore {
     this.generation++;
   }
 
-  private afterWrite(ops: Op[]): void {
+  private afterWrite(ops: Op[], more: Iterable<string> = []): void {
     for (const op of ops) this.cache.delete(op.key);
+    for (const key of more) this.cache.delete(key);
     this.generation++;
   }
 
@@ -138,9 +146,23 @@ export class IndexStore {
         for (const key of await this.keys(prefix, { lt: prefix + padBlock(pruneBelow) })) ops.push({ type: "del", key });
       }
     }
+    // One LevelDB batch: the range's appended writes (already in it), then everything else.
+    const batch = overlay.takeBatch() ?? this.db.batch();
+    for (const op of ops) {
+      if (op.type === "put") batch.put(op.key, op.value);
+      else batch.del(op.key);
+    }
     this.beforeWrite(); // readers overlapping the write see the generation move
-    await this.db.batch(ops);
-    this.afterWrite(ops);
+    try {
+      await batch.write();
+    } finally {
+      this.afterWrite(ops, overlay.appendedKeys());
+    }
+  }
+
+  /** Throws away a range that will not be committed (frees its native batch). */
+  async discard(overlay: Overlay): Promise<void> {
+    await overlay.takeBatch()?.close();
   }
 
   /**
@@ -183,6 +205,9 @@ export class IndexStore {
  */
 export class Overlay {
   private readonly writes = new Map<string, string | null>();
+  /** Write-only keys, already handed to LevelDB's batch (see `appendNew`). */
+  private readonly appended = new Set<string>();
+  private batch: ChainedBatch | null = null;
   /** Per block: key → value before the block, or FROM_STORE when that is the stored value (read at commit). */
   private readonly undo = new Map<number, Map<string, string | null | typeof FROM_STORE>>();
   private block = 0;
@@ -209,6 +234,7 @@ export class Overlay {
   }
 
   private raw(key: string): string | null {
+    if (this.appended.has(key)) throw new Error(`overlay: ${key} was appended write-only in this range and cannot be read back`);
     const w = this.writes.get(key);
     if (w !== undefined) return w;
     return this.base ? this.base.raw(key) : (this.store.getRaw(key) ?? null);
@@ -237,17 +263,50 @@ export class Overlay {
     this.write(key, JSON.stringify(value), true);
   }
 
+  /**
+   * `putNew` for a key that nothing reads or changes later in the range (history entries,
+   * citations, holder changes): the value goes straight into LevelDB's native batch instead of
+   * staying on the JS heap until the commit, where every young-generation collection would copy
+   * it and then promote it. Writing it again in the same block (two transfers) is fine.
+   */
+  appendNew(key: string, value: unknown): void {
+    if (this.writes.has(key)) throw new Error(`overlay: ${key} was already written in this range; appendNew is for new write-only keys`);
+    if (this.journal) {
+      const j = this.journalOf(this.block);
+      if (!j.has(key)) j.set(key, null);
+    }
+    this.appended.add(key);
+    (this.batch ??= this.store.db.batch()).put(key, JSON.stringify(value));
+  }
+
+  /** The native batch holding the appended writes, for the commit (which then owns it). */
+  takeBatch(): ChainedBatch | null {
+    const b = this.batch;
+    this.batch = null;
+    return b;
+  }
+
+  appendedKeys(): Iterable<string> {
+    return this.appended;
+  }
+
   del(key: string): void {
     this.write(key, null, false);
   }
 
+  private journalOf(block: number): Map<string, string | null | typeof FROM_STORE> {
+    let j = this.undo.get(block);
+    if (!j) {
+      j = new Map();
+      this.undo.set(block, j);
+    }
+    return j;
+  }
+
   private write(key: string, value: string | null, fresh: boolean): void {
+    if (this.appended.has(key)) throw new Error(`overlay: ${key} was appended write-only in this range and cannot be changed`);
     if (this.journal) {
-      let j = this.undo.get(this.block);
-      if (!j) {
-        j = new Map();
-        this.undo.set(this.block, j);
-      }
+      const j = this.journalOf(this.block);
       // The value before this block: this range's earlier write, or else what the store holds
       // (looked up for all such keys at once when the range is committed).
       if (!j.has(key)) {
@@ -274,7 +333,11 @@ export class Overlay {
 
 const FROM_STORE = Symbol("from-store");
 
+/** About 48 MB of cached JSON at most (ASCII: one byte a character). */
+const CACHE_MAX_CHARS = 48_000_000;
+
 type Snapshot = ReturnType<Level<string, string>["snapshot"]>;
+type ChainedBatch = ReturnType<Level<string, string>["batch"]>;
 type Range = { gte?: string; gt?: string; lt?: string; lte?: string; reverse?: boolean; limit?: number };
 
 /** What the API reads through. */
