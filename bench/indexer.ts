@@ -38,6 +38,7 @@ import { INDEXED_CONTRACTS } from "../server/deployment";
 import { killAllChildren, procMemory, ROOT, spawnNodeChild, type NodeChild } from "./lib/children";
 import { formatProfile, summariseProfile, type ProfileSummary } from "./lib/cpuprofile";
 import { load, type LoadFigures, type LoadSettings } from "./lib/load";
+import { SERVER_NODE_FLAGS, SERVER_PROCESS_ENV } from "../server/process-env";
 
 // ─── Settings ───────────────────────────────────────────────────────────────────────────
 
@@ -57,7 +58,10 @@ const WARMUP = intEnv("BENCH_WARMUP", 3, 0);
 const CONNECTIONS = intEnv("BENCH_CONNECTIONS", 50, 1);
 const HEAD_BLOCKS = intEnv("BENCH_HEAD_BLOCKS", 20, 3);
 /** Extra `node` flags for the server children (e.g. --trace-gc, --max-old-space-size=256), to try them out. */
-const SERVER_NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? "").split(/\s+/).filter((a) => a !== "");
+/** Extra node flags given with BENCH_NODE_ARGS, after the server's own (server/process-env.ts). */
+const EXTRA_NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? "").split(/\s+/).filter((a) => a !== "");
+/** The servers start as `npm start` and `npm run server` start them: same node flags, same environment. */
+const SERVER_NODE_ARGS = [...SERVER_NODE_FLAGS, ...EXTRA_NODE_ARGS];
 /**
  * The server's entry point: the compiled server as deployed (dist/server/main.js; `npm run
  * bench:indexer` builds it first) run by plain node, or BENCH_SERVER_ENTRY=server/main.ts to run
@@ -65,7 +69,9 @@ const SERVER_NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? "").split(/\s+/).filter
  */
 const SERVER_ENTRY = process.env.BENCH_SERVER_ENTRY || "dist/server/main.js";
 const SERVER_TS = SERVER_ENTRY.endsWith(".ts");
-const serverCommand = `node ${SERVER_TS ? "-r ts-node/register/transpile-only " : ""}${SERVER_ENTRY}`;
+const serverCommand =
+  `${Object.entries(SERVER_PROCESS_ENV).map(([k, v]) => `${k}=${v} `).join("")}` +
+  `node ${SERVER_NODE_ARGS.join(" ")} ${SERVER_TS ? "-r ts-node/register/transpile-only " : ""}${SERVER_ENTRY}`;
 const PROFILE = (process.env.BENCH_CPU_PROF ?? "").toLowerCase();
 if (!["", "0", "ingest", "api", "all"].includes(PROFILE)) throw new Error("BENCH_CPU_PROF must be ingest, api or all");
 const PROFILE_INGEST = PROFILE === "ingest" || PROFILE === "all";
@@ -136,7 +142,7 @@ const SERVER_OVERRIDES: Record<string, string> = Object.fromEntries(
 function serverEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("DRL_")) env[k] = v;
-  return { ...env, ...SERVER_OVERRIDES, ...extra };
+  return { ...env, ...SERVER_PROCESS_ENV, ...SERVER_OVERRIDES, ...extra };
 }
 
 /** The commit the servers were built from, and whether server/ or sdk/ differ from it. */
@@ -445,7 +451,8 @@ async function startApi(node: AnvilNode, deploymentFile: string, indexDir: strin
 }
 
 async function startHello(): Promise<{ child: NodeChild; base: string }> {
-  const child = spawnNodeChild("hello", "bench/lib/hello-server.ts", { env: { ...process.env, HELLO_PORT: "0" } });
+  // The baseline runs with the servers' node flags and environment, so that only the app differs.
+  const child = spawnNodeChild("hello", "bench/lib/hello-server.ts", { nodeArgs: [...SERVER_NODE_ARGS], env: { ...process.env, ...SERVER_PROCESS_ENV, HELLO_PORT: "0" } });
   children.add(child);
   const m = await child.waitForLine(/^listening (\d+)$/, 30_000);
   return { child, base: `http://127.0.0.1:${m[1] ?? ""}` };
@@ -593,7 +600,7 @@ async function main(): Promise<void> {
       if (!existsSync(path.join(ROOT, SERVER_ENTRY))) throw new Error(`BENCH_SERVER_ENTRY ${SERVER_ENTRY} does not exist (npm run build:server?)`);
       log(`NOTE: the servers run compiled: ${serverCommand}`);
     }
-    if (SERVER_NODE_ARGS.length) log(`NOTE: server children run with extra node flags: ${SERVER_NODE_ARGS.join(" ")}`);
+    if (EXTRA_NODE_ARGS.length) log(`NOTE: server children run with extra node flags: ${EXTRA_NODE_ARGS.join(" ")}`);
     if (Object.keys(SERVER_OVERRIDES).length) log(`NOTE: server settings overridden from the environment: ${JSON.stringify(SERVER_OVERRIDES)}`);
     node = await startAnvil();
     log(`anvil on ${node.url} (pid ${node.child.pid ?? "?"})`);
@@ -723,6 +730,7 @@ async function main(): Promise<void> {
       profiled: { ingest: PROFILE_INGEST, api: PROFILE_API },
       serverOverrides: SERVER_OVERRIDES,
       serverNodeArgs: SERVER_NODE_ARGS,
+      serverProcessEnv: SERVER_PROCESS_ENV,
       serverCommand,
       ingest: {
         events: ing.events,

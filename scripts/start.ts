@@ -6,14 +6,14 @@
  * finds them on later starts and changes nothing); prints the addresses; and keeps the
  * chain running until Ctrl-C, when Anvil writes its state and exits.
  *
- * Then runs the indexer and the provenance API in this process (index in .drl/index, API on
+ * Then starts the indexer and the provenance API (server/main.ts) as a child process, with
+ * the node flags and environment of server/process-env.ts (index in .drl/index, API on
  * http://127.0.0.1:8080 unless DRL_API_PORT says otherwise).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { loadServerConfig } from "../server/config";
-import { startServer, type RunningServer } from "../server/server";
+import { SERVER_NODE_FLAGS, SERVER_PROCESS_ENV } from "../server/process-env";
 
 const root = path.resolve(__dirname, "..");
 const dataDir = path.resolve(root, process.env.DRL_DATA_DIR ?? ".drl");
@@ -68,18 +68,25 @@ function run(cmd: string, args: string[]): Promise<number> {
 async function main(): Promise<void> {
   const chain = startChain();
   let stopping = false;
-  let server: RunningServer | undefined;
+  let failed = false;
+  let server: ChildProcess | undefined;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping the API and indexer, then the chain (it writes its state first)...`);
-    void (server?.close() ?? Promise.resolve()).finally(() => chain.kill("SIGINT"));
+    const s = server;
+    if (!s || s.exitCode !== null || s.signalCode !== null) {
+      chain.kill("SIGINT");
+      return;
+    }
+    s.once("exit", () => chain.kill("SIGINT"));
+    s.kill("SIGTERM");
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   chain.on("exit", (code) => {
     if (!stopping) console.error(`the chain exited unexpectedly (code ${code ?? "?"})`);
-    process.exit(stopping ? 0 : 1);
+    process.exit(stopping && !failed ? 0 : 1);
   });
 
   await rpcReady(30_000);
@@ -96,14 +103,25 @@ async function main(): Promise<void> {
   console.log(`\nThe ledger is running on ${rpcUrl} (chain ${deployment.chainId}, deployed at block ${deployment.deployBlock}).`);
   console.log("Addresses and ABIs: deployments/localhost.json.");
 
-  const config = loadServerConfig({
-    DRL_INDEX_DIR: path.join(dataDir, "index"),
-    ...process.env,
-    DRL_RPC_URL: rpcUrl,
-    DRL_DEPLOYMENT: path.join(root, "deployments", "localhost.json"),
+  server = spawn(process.execPath, [...SERVER_NODE_FLAGS, "-r", "ts-node/register/transpile-only", path.join(root, "server", "main.ts")], {
+    cwd: root,
+    stdio: "inherit",
+    env: {
+      DRL_INDEX_DIR: path.join(dataDir, "index"),
+      ...process.env,
+      ...SERVER_PROCESS_ENV,
+      DRL_RPC_URL: rpcUrl,
+      DRL_DEPLOYMENT: path.join(root, "deployments", "localhost.json"),
+    },
   });
-  server = await startServer(config, { log: (m) => console.log(`[indexer] ${m}`) });
-  console.log(`The provenance API is on ${server.url}/v1 (health: ${server.url}/v1/health, OpenAPI: ${server.url}/v1/openapi.json).`);
+  server.on("exit", (code, signal) => {
+    if (stopping) return;
+    failed = true;
+    console.error(`the indexer and API exited (code ${code ?? "?"}${signal ? `, ${signal}` : ""}); stopping the chain`);
+    stop("SIGTERM");
+  });
+  const port = process.env.DRL_API_PORT ?? "8080";
+  console.log(`The provenance API starts on http://127.0.0.1:${port}/v1 (health: /v1/health, OpenAPI: /v1/openapi.json).`);
   console.log("Press Ctrl-C to stop; the chain and the index keep their state in", dataDir);
 }
 

@@ -19,7 +19,7 @@ export const ServerConfigSchema = z.object({
   DRL_MAX_ANSWER_MB: int(1, 4_096).default(8),
   DRL_POLL_MS: int(10, 60_000).default(100),
   DRL_RPC_TIMEOUT_MS: int(100, 600_000).default(10_000),
-  DRL_HEAP_BUDGET_MB: int(0, 65_536).default(192),
+  DRL_HEAP_BUDGET_MB: int(0, 65_536).default(0),
 });
 export type ServerConfig = z.infer<typeof ServerConfigSchema>;
 

@@ -6,10 +6,15 @@
 import { ConfigError, loadServerConfig } from "./config";
 import { DeploymentError } from "./deployment";
 import { IndexerHaltedError } from "./indexer/indexer";
+import { missingStartSettings } from "./process-env";
 import { startServer } from "./server";
 
 async function main(): Promise<void> {
   const config = loadServerConfig();
+  const missing = process.platform === "linux" ? missingStartSettings() : [];
+  if (missing.length > 0) {
+    console.log(`note: started without ${missing.join(" ")} (see server/process-env.ts): a backfill will use more memory`);
+  }
   const server = await startServer(config, {
     serve: process.env.DRL_NO_API !== "1",
     log: (m) => console.log(`[indexer] ${m}`),
