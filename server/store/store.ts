@@ -115,15 +115,13 @@ export class IndexStore {
 
   /** Entries under `prefix`, bounded further by the given range (latest state, no snapshot). */
   async entries<T>(prefix: string, opts: Range = {}): Promise<[string, T][]> {
-    const out: [string, T][] = [];
-    for await (const [k, v] of this.db.iterator(bounds(prefix, opts))) out.push([k, JSON.parse(v) as T]);
-    return out;
+    // all() reads in batches of up to 1,000 entries; a for-await loop costs a promise per entry.
+    const rows = await this.db.iterator(bounds(prefix, opts)).all();
+    return rows.map(([k, v]) => [k, JSON.parse(v) as T]);
   }
 
   async keys(prefix: string, opts: Range = {}): Promise<string[]> {
-    const out: string[] = [];
-    for await (const k of this.db.keys(bounds(prefix, opts))) out.push(k);
-    return out;
+    return this.db.keys(bounds(prefix, opts)).all();
   }
 
   checkpoint(): Promise<Checkpoint | undefined> {
@@ -369,9 +367,7 @@ class CachedReader implements Reader {
     return this.store.entries<T>(prefix, opts);
   }
   async rawEntries(prefix: string, opts: Range = {}): Promise<[string, string][]> {
-    const out: [string, string][] = [];
-    for await (const kv of this.store.db.iterator(bounds(prefix, opts))) out.push(kv);
-    return out;
+    return this.store.db.iterator(bounds(prefix, opts)).all();
   }
   keys(prefix: string, opts: Range = {}): Promise<string[]> {
     return this.store.keys(prefix, opts);
@@ -403,21 +399,16 @@ export class SnapshotReader implements Reader {
 
   /** Entries under `prefix`, bounded further by the given range. */
   async entries<T>(prefix: string, opts: Range = {}): Promise<[string, T][]> {
-    const out: [string, T][] = [];
-    for await (const [k, v] of this.db.iterator({ ...bounds(prefix, opts), snapshot: this.snapshot })) out.push([k, JSON.parse(v) as T]);
-    return out;
+    const rows = await this.db.iterator({ ...bounds(prefix, opts), snapshot: this.snapshot }).all();
+    return rows.map(([k, v]) => [k, JSON.parse(v) as T]);
   }
 
   async rawEntries(prefix: string, opts: Range = {}): Promise<[string, string][]> {
-    const out: [string, string][] = [];
-    for await (const kv of this.db.iterator({ ...bounds(prefix, opts), snapshot: this.snapshot })) out.push(kv);
-    return out;
+    return this.db.iterator({ ...bounds(prefix, opts), snapshot: this.snapshot }).all();
   }
 
   async keys(prefix: string, opts: Range = {}): Promise<string[]> {
-    const out: string[] = [];
-    for await (const k of this.db.keys({ ...bounds(prefix, opts), snapshot: this.snapshot })) out.push(k);
-    return out;
+    return this.db.keys({ ...bounds(prefix, opts), snapshot: this.snapshot }).all();
   }
 }
 
