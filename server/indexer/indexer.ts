@@ -397,7 +397,14 @@ export class Indexer {
       } catch (e) {
         if (!(e instanceof RpcError || e instanceof RpcUnavailableError || e instanceof AnswerTooLargeError)) throw e;
         if (to === from) return { logs: await this.readBlockByContract(from), to };
-        to = from + Math.floor((to - from) / 2);
+        if (e instanceof AnswerTooLargeError && e.size !== null) {
+          // The node said how large the answer was: aim under the cap at once (with 20% spare)
+          // rather than halving through several more oversized answers.
+          const fits = Math.floor(((to - from + 1) * e.maxBytes * 0.8) / e.size);
+          to = from + Math.max(0, Math.min(to - from - 1, fits - 1));
+        } else {
+          to = from + Math.floor((to - from) / 2);
+        }
         this.status.range = to - from + 1;
         this.log(`eth_getLogs refused or failed (${e.message}); range now ${this.status.range} blocks`);
       }

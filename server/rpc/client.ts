@@ -38,6 +38,8 @@ export class AnswerTooLargeError extends Error {
   constructor(
     readonly method: string,
     readonly maxBytes: number,
+    /** The answer's size, when the node declared it (Content-Length). */
+    readonly size: number | null = null,
   ) {
     super(`${method}: the answer is larger than ${maxBytes} bytes`);
     this.name = "AnswerTooLargeError";
@@ -183,7 +185,7 @@ export class RpcClient {
       try {
         text = maxBytes === Infinity ? await res.text() : await readAtMost(res, maxBytes, abort);
       } catch (e) {
-        if (e instanceof AnswerTooLarge) throw new AnswerTooLargeError(method, maxBytes);
+        if (e instanceof AnswerTooLarge) throw new AnswerTooLargeError(method, maxBytes, e.size);
         throw new TransportFault(abort.signal.aborted ? `body not complete within ${this.timeoutMs} ms` : `body cut off (${causeOf(e)})`);
       }
       if (res.status === 429 || res.status >= 500) throw new TransportFault(`HTTP ${res.status}`);
@@ -200,14 +202,19 @@ export class RpcClient {
   }
 }
 
-class AnswerTooLarge extends Error {}
+class AnswerTooLarge extends Error {
+  constructor(readonly size: number | null) {
+    super("answer too large");
+  }
+}
 
 /** The body as text, or AnswerTooLarge (and the request aborted) once it passes `maxBytes`. */
 async function readAtMost(res: Response, maxBytes: number, abort: AbortController): Promise<string> {
   if (!res.body) return "";
-  if (Number(res.headers.get("content-length") ?? NaN) > maxBytes) {
+  const declared = Number(res.headers.get("content-length") ?? NaN);
+  if (declared > maxBytes) {
     abort.abort();
-    throw new AnswerTooLarge();
+    throw new AnswerTooLarge(declared);
   }
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -218,7 +225,7 @@ async function readAtMost(res: Response, maxBytes: number, abort: AbortControlle
     total += value.byteLength;
     if (total > maxBytes) {
       abort.abort();
-      throw new AnswerTooLarge();
+      throw new AnswerTooLarge(null);
     }
     chunks.push(value);
   }
