@@ -17,7 +17,7 @@ import { startServer } from "../server/server";
 import { IndexStore } from "../server/store/store";
 import { startAnvil, type AnvilNode } from "./helpers/anvil";
 import { deployAnvilWorld, generateLoad, runScenario, type AnvilWorld } from "./helpers/anvil-world";
-import { describeDumpDifference, prng, type Dump } from "./helpers/compare";
+import { describeDumpDifference, prng, seedFromEnv, type Dump } from "./helpers/compare";
 
 const ROOT = path.resolve(__dirname, "..");
 const MIN_EVENTS = 5_000;
@@ -25,19 +25,6 @@ const KILLS = 12;
 /** Backfill in small steps, so that it takes many commits. */
 const CRASH_MAX_RANGE = 5;
 const CRASH_TARGET_LOGS = 100;
-
-
-/** mulberry32: floats in [0, 1). */
-
-function crashSeed(): number {
-  const env = process.env.DRL_CRASH_SEED;
-  if (env !== undefined && env !== "") {
-    const n = Number(env);
-    if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new Error(`DRL_CRASH_SEED must be an integer 0..2^32-1, not ${env}`);
-    return n;
-  }
-  return Math.floor(Math.random() * 0x1_0000_0000);
-}
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -288,7 +275,7 @@ describe("Indexer crash safety (Anvil, SIGKILL mid-backfill)", function () {
   });
 
   it(`ends in the reference state after ${KILLS} SIGKILLs at random moments of the backfill`, async function () {
-    const seed = crashSeed();
+    const seed = seedFromEnv("DRL_CRASH_SEED");
     console.log(`      crash seed ${seed} (rerun with DRL_CRASH_SEED=${seed})`);
     const random = prng(seed);
     const plan = killPlan(random, KILLS);

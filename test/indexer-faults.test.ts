@@ -22,22 +22,10 @@ import { IndexStore } from "../server/store/store";
 import { freePort, startAnvil, type AnvilNode } from "./helpers/anvil";
 import { deployAnvilWorld, generateLoad, runScenario, type AnvilWorld } from "./helpers/anvil-world";
 import { startFaultProxy, type FaultProxy } from "./helpers/fault-proxy";
-import { describeDumpDifference, type Dump } from "./helpers/compare";
-
+import { describeDumpDifference, seedFromEnv, type Dump } from "./helpers/compare";
 
 const LOG_CAP = 50;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-function faultSeed(): number {
-  const env = process.env.DRL_FAULT_SEED;
-  if (env !== undefined && env !== "") {
-    const n = Number(env);
-    if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new Error(`DRL_FAULT_SEED must be an integer 0..2^32-1, not ${env}`);
-    return n;
-  }
-  return Math.floor(Math.random() * 0x1_0000_0000);
-}
-
 
 function expectSameState(reference: Dump, actual: Dump, what: string): void {
   if (actual.sha256 !== reference.sha256 || actual.entries !== reference.entries) {
@@ -245,7 +233,7 @@ describe("Indexer under RPC faults (Anvil + fault proxy)", function () {
 
   it("survives 429s, 500s, hangs, truncated bodies, resets and a log cap, reports them, and ends in the clean state", async function () {
     const reference = await cleanReindex();
-    const seed = faultSeed();
+    const seed = seedFromEnv("DRL_FAULT_SEED");
     console.log(`      fault seed ${seed} (rerun with DRL_FAULT_SEED=${seed})`);
     const proxy: FaultProxy = await startFaultProxy(node.url, {
       seed,

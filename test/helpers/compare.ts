@@ -6,6 +6,17 @@ import type { IndexStore } from "../../server/store/store";
 
 export type Dump = Awaited<ReturnType<IndexStore["canonicalDump"]>>;
 
+/** A run's seed: the environment variable `name` when set (to rerun a failure), else a random one. */
+export function seedFromEnv(name: string): number {
+  const env = process.env[name];
+  if (env !== undefined && env !== "") {
+    const n = Number(env);
+    if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new Error(`${name} must be an integer 0..2^32-1, not ${env}`);
+    return n;
+  }
+  return Math.floor(Math.random() * 0x1_0000_0000);
+}
+
 export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
