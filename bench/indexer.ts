@@ -145,6 +145,17 @@ function serverEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...SERVER_PROCESS_ENV, ...SERVER_OVERRIDES, ...extra };
 }
 
+/** A server child (indexer and/or API) on the benchmark's chain, started as `npm start` starts it. */
+function spawnServer(name: string, node: AnvilNode, deploymentFile: string, indexDir: string, profDir: string | null, env: Record<string, string>): NodeChild {
+  const child = spawnNodeChild(name, SERVER_ENTRY, {
+    tsNode: SERVER_TS,
+    nodeArgs: [...SERVER_NODE_ARGS, ...(profDir ? ["--cpu-prof", "--cpu-prof-dir", profDir] : [])],
+    env: serverEnv({ DRL_RPC_URL: node.url, DRL_DEPLOYMENT: deploymentFile, DRL_INDEX_DIR: indexDir, DRL_CONFIRMATIONS: "0", ...env }),
+  });
+  children.add(child);
+  return child;
+}
+
 /** The commit the servers were built from, and whether server/ or sdk/ differ from it. */
 function gitState(): { commit: string | null; serverSourcesModified: boolean | null } {
   try {
@@ -317,19 +328,7 @@ async function ingest(node: AnvilNode, deploymentFile: string, indexDir: string,
   const reachedHead = new Promise<void>((r) => (reached = r));
 
   const t0 = performance.now();
-  const child: NodeChild = spawnNodeChild("indexer", SERVER_ENTRY, {
-    tsNode: SERVER_TS,
-    nodeArgs: [...SERVER_NODE_ARGS, ...(profDir ? ["--cpu-prof", "--cpu-prof-dir", profDir] : [])],
-    env: serverEnv({
-      DRL_RPC_URL: node.url,
-      DRL_DEPLOYMENT: deploymentFile,
-      DRL_INDEX_DIR: indexDir,
-      DRL_NO_API: "1",
-      DRL_LOG_COMMITS: "1",
-      DRL_CONFIRMATIONS: "0",
-    }),
-  });
-  children.add(child);
+  const child = spawnServer("indexer", node, deploymentFile, indexDir, profDir, { DRL_NO_API: "1", DRL_LOG_COMMITS: "1" });
   child.onLine((line) => {
     const now = performance.now();
     // Start-up ends when the indexer says where it starts (store opened, chain id checked).
@@ -418,19 +417,7 @@ interface Health {
 
 async function startApi(node: AnvilNode, deploymentFile: string, indexDir: string, profDir: string | null): Promise<{ child: NodeChild; base: string }> {
   const port = await freePort();
-  const child = spawnNodeChild("api", SERVER_ENTRY, {
-    tsNode: SERVER_TS,
-    nodeArgs: [...SERVER_NODE_ARGS, ...(profDir ? ["--cpu-prof", "--cpu-prof-dir", profDir] : [])],
-    env: serverEnv({
-      DRL_RPC_URL: node.url,
-      DRL_DEPLOYMENT: deploymentFile,
-      DRL_INDEX_DIR: indexDir,
-      DRL_API_HOST: "127.0.0.1",
-      DRL_API_PORT: String(port),
-      DRL_CONFIRMATIONS: "0",
-    }),
-  });
-  children.add(child);
+  const child = spawnServer("api", node, deploymentFile, indexDir, profDir, { DRL_API_HOST: "127.0.0.1", DRL_API_PORT: String(port) });
   child.onLine((line) => {
     if (!line.startsWith("[indexer] resuming") && !line.startsWith("[api] listening")) console.log(`  api| ${line}`);
   });
