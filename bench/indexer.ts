@@ -4,7 +4,8 @@
  *   npm run bench:indexer        (= npx hardhat run bench/indexer.ts)
  *
  * Setup (not timed): Anvil, the ledger (test/helpers/anvil-world.ts), 100,000 applications
- * filed with submitBatch (some of them registered), and one asset with 50 history events.
+ * filed through the RegistrationOffice with commit–reveal (one commitment per submitBatch of
+ * 100; some of them registered), and one asset with 50 history events.
  * Then, each in its own `node` child process:
  *   1. ingest   — the indexer (server/main.ts, DRL_NO_API=1) backfills the whole chain into a
  *                 fresh index: events per second, and the process's peak RSS (VmHWM);
@@ -33,7 +34,7 @@ import { performance } from "node:perf_hooks";
 import { hexlify, randomBytes, toQuantity } from "ethers";
 import { freePort, startAnvil, type AnvilNode } from "../test/helpers/anvil";
 import { deployAnvilWorld, generateLoad, type AnvilWorld, type DeploymentFile } from "../test/helpers/anvil-world";
-import { DAY, applicationAt } from "../test/helpers/fixture";
+import { DAY, applicationAt, commitmentOf } from "../test/helpers/fixture";
 import { INDEXED_CONTRACTS } from "../server/deployment";
 import { killAllChildren, procMemory, ROOT, spawnNodeChild, type NodeChild } from "./lib/children";
 import { formatProfile, summariseProfile, type ProfileSummary } from "./lib/cpuprofile";
@@ -225,14 +226,16 @@ async function setupChain(node: AnvilNode, deploymentFile: string): Promise<Chai
   }
   if (firstId === null) throw new Error("no load was generated");
 
-  // One asset with exactly HISTORY_EVENTS history events: alice files it, it is accepted and
-  // confirmed (PublicityStarted, AssetRegistered, Transfer), then she changes its metadata.
+  // One asset with exactly HISTORY_EVENTS history events: alice files it (commit, then reveal:
+  // the commitment has no asset, so it is not in the history), it is accepted and confirmed
+  // (PublicityStarted, AssetRegistered, Transfer), then she changes its metadata.
   const reg = world.ledger.registry;
+  const office = world.ledger.office;
   const now = await node.timestamp();
   const historyAssetId = await reg.nextAssetId();
   const unique = () => hexlify(randomBytes(32));
-  const send = async (label: string, from: string, data: string) => {
-    const hash = await node.rpc<string>("eth_sendTransaction", [{ from, to: world.addresses.registry, data, gas: toQuantity(2_000_000) }]);
+  const send = async (label: string, from: string, data: string, to = world.addresses.registry) => {
+    const hash = await node.rpc<string>("eth_sendTransaction", [{ from, to, data, gas: toQuantity(2_000_000) }]);
     const rc = await receipt(node, hash);
     if (rc.status !== "0x1") throw new Error(`history asset: ${label} reverted (${hash})`);
     receiptLogs += rc.logs.length;
@@ -240,7 +243,9 @@ async function setupChain(node: AnvilNode, deploymentFile: string): Promise<Chai
   const alice = world.alice.address;
   const registrar = world.registrar.address;
   const app = applicationAt(now, { contentHash: unique(), metadataHash: unique(), sourceEvidenceHash: unique() });
-  await send("submit", alice, reg.interface.encodeFunctionData("submit", [app]));
+  const appSalt = unique();
+  await send("commit", alice, office.interface.encodeFunctionData("commit", [commitmentOf(alice, String(app.contentHash), appSalt)]), world.addresses.office);
+  await send("submit", alice, office.interface.encodeFunctionData("submit", [app, appSalt]), world.addresses.office);
   await send("accept", registrar, reg.interface.encodeFunctionData("accept", [historyAssetId, DAY]));
   await node.increaseTime(DAY + 1);
   await send("confirm", registrar, reg.interface.encodeFunctionData("confirm", [historyAssetId]));
@@ -480,14 +485,37 @@ interface HeadResult {
 
 async function headLatency(world: AnvilWorld, api: string): Promise<HeadResult> {
   const { node } = world;
-  const reg = world.ledger.registry;
+  const office = world.ledger.office;
   const alice = world.alice.address;
   let nonce = Number(await node.rpc<string>("eth_getTransactionCount", [alice, "pending"]));
   const now = await node.timestamp();
-  const submitData = () =>
-    reg.interface.encodeFunctionData("submit", [
-      applicationAt(now, { contentHash: hexlify(randomBytes(32)), metadataHash: hexlify(randomBytes(32)), sourceEvidenceHash: hexlify(randomBytes(32)) }),
-    ]);
+  // One application revealed per measured block: their commitments go in first (one block, as
+  // the reveal must come in a later block than its commitment).
+  const apps = Array.from({ length: HEAD_BLOCKS + 1 }, () => ({
+    app: applicationAt(now, { contentHash: hexlify(randomBytes(32)), metadataHash: hexlify(randomBytes(32)), sourceEvidenceHash: hexlify(randomBytes(32)) }),
+    salt: hexlify(randomBytes(32)),
+  }));
+  await node.rpc("evm_setAutomine", [false]);
+  const commits: string[] = [];
+  try {
+    for (const { app, salt } of apps) {
+      const data = office.interface.encodeFunctionData("commit", [commitmentOf(alice, String(app.contentHash), salt)]);
+      commits.push(await node.rpc<string>("eth_sendTransaction", [{ from: alice, to: world.addresses.office, data, gas: toQuantity(200_000), nonce: toQuantity(nonce++) }]));
+    }
+    await node.rpc("evm_mine");
+  } finally {
+    await node.rpc("evm_setAutomine", [true]);
+  }
+  for (const hash of commits) {
+    const rc = await receipt(node, hash);
+    if (rc.status !== "0x1") throw new Error(`head: a commitment reverted (${hash})`);
+  }
+  let next = 0;
+  const submitData = () => {
+    const a = apps[next++];
+    if (!a) throw new Error("head: no committed application left");
+    return office.interface.encodeFunctionData("submit", [a.app, a.salt]);
+  };
 
   await node.rpc("evm_setIntervalMining", [1]);
   const automine = await node.rpc<boolean>("anvil_getAutomine");
@@ -499,7 +527,7 @@ async function headLatency(world: AnvilWorld, api: string): Promise<HeadResult> 
   let last = Number(await node.rpc<string>("eth_blockNumber"));
   // One more round than samples: the first block after the switch may come at any time.
   for (let i = 0; i <= HEAD_BLOCKS; i++) {
-    const hash = await node.rpc<string>("eth_sendTransaction", [{ from: alice, to: world.addresses.registry, data: submitData(), gas: toQuantity(2_000_000), nonce: toQuantity(nonce++) }]);
+    const hash = await node.rpc<string>("eth_sendTransaction", [{ from: alice, to: world.addresses.office, data: submitData(), gas: toQuantity(2_000_000), nonce: toQuantity(nonce++) }]);
     let n = last;
     let t0 = 0;
     const deadline = Date.now() + 10_000;

@@ -11,7 +11,7 @@
  * http://127.0.0.1:8080 unless DRL_API_PORT says otherwise).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { SERVER_NODE_FLAGS, SERVER_PROCESS_ENV } from "../server/process-env";
 
@@ -65,6 +65,23 @@ function run(cmd: string, args: string[]): Promise<number> {
   });
 }
 
+/**
+ * The index in the data directory belongs to one deployment. When the deploy script had to
+ * deploy anew (an older data directory from before a contract change), the old index is moved
+ * aside instead of halting the indexer on a foreign index.
+ */
+function keepIndexForDeployment(deployment: { chainId: number; deployBlock: number; addresses: Record<string, string> }): void {
+  const marker = path.join(dataDir, "index-deployment.json");
+  const identity = JSON.stringify({ chainId: deployment.chainId, deployBlock: deployment.deployBlock, addresses: deployment.addresses });
+  const index = path.join(dataDir, "index");
+  if (existsSync(index) && (!existsSync(marker) || readFileSync(marker, "utf8") !== identity)) {
+    const aside = `${index}.old-${Date.now()}`;
+    renameSync(index, aside);
+    console.log(`The index in ${index} belonged to another deployment; moved it to ${aside}.`);
+  }
+  writeFileSync(marker, identity);
+}
+
 async function main(): Promise<void> {
   const chain = startChain();
   let stopping = false;
@@ -99,9 +116,11 @@ async function main(): Promise<void> {
   const deployment = JSON.parse(readFileSync(path.join(root, "deployments", "localhost.json"), "utf8")) as {
     chainId: number;
     deployBlock: number;
+    addresses: Record<string, string>;
   };
   console.log(`\nThe ledger is running on ${rpcUrl} (chain ${deployment.chainId}, deployed at block ${deployment.deployBlock}).`);
   console.log("Addresses and ABIs: deployments/localhost.json.");
+  keepIndexForDeployment(deployment);
 
   server = spawn(process.execPath, [...SERVER_NODE_FLAGS, "-r", "ts-node/register/transpile-only", path.join(root, "server", "main.ts")], {
     cwd: root,

@@ -10,6 +10,7 @@ import { z } from "zod";
 export const INDEXED_CONTRACTS = [
   "members",
   "registry",
+  "office",
   "compliance",
   "licenses",
   "milestones",
@@ -20,6 +21,15 @@ export const INDEXED_CONTRACTS = [
   "evidence",
 ] as const;
 export type ContractKey = (typeof INDEXED_CONTRACTS)[number];
+
+/**
+ * The registry's swappable modules (`setModules`): the indexer reads the registry's current
+ * ones, starting from the deployment's, and follows every ModulesSet (as Ponder follows
+ * factory children). A new module is decoded with the deployment's ABI of its key.
+ */
+export const MODULE_KEYS = ["compliance", "licenses"] as const satisfies readonly ContractKey[];
+export type ModuleKey = (typeof MODULE_KEYS)[number];
+export const isModuleKey = (k: ContractKey): k is ModuleKey => (MODULE_KEYS as readonly string[]).includes(k);
 
 const DeploymentSchema = z.object({
   network: z.string(),
@@ -35,9 +45,13 @@ export interface Deployment {
   deployBlock: number;
   /** Checksummed addresses of every contract in the file (including the AccessManager). */
   addresses: Record<string, string>;
-  /** The indexed contracts: address (lower case) → key. */
+  /** The indexed contracts of the deployment file: address (lower case) → key. */
   byAddress: Map<string, ContractKey>;
   interfaces: Record<ContractKey, Interface>;
+  /** The contracts whose address never changes (every indexed one but the modules): address (lower case) → key. */
+  staticContracts: Map<string, ContractKey>;
+  /** The modules the deployment wired (lower case): the registry's modules until its first ModulesSet says otherwise. */
+  defaultModules: { compliance: string; licenses: string };
 }
 
 export class DeploymentError extends Error {
@@ -71,5 +85,7 @@ export async function loadDeployment(file: string): Promise<Deployment> {
   }
   const addresses: Record<string, string> = {};
   for (const [k, a] of Object.entries(d.addresses)) addresses[k] = getAddress(a);
-  return { network: d.network, chainId: d.chainId, deployBlock: d.deployBlock, addresses, byAddress, interfaces };
+  const staticContracts = new Map([...byAddress].filter(([, k]) => !isModuleKey(k)));
+  const defaultModules = { compliance: (d.addresses.compliance ?? "").toLowerCase(), licenses: (d.addresses.licenses ?? "").toLowerCase() };
+  return { network: d.network, chainId: d.chainId, deployBlock: d.deployBlock, addresses, byAddress, interfaces, staticContracts, defaultModules };
 }

@@ -3,7 +3,7 @@
  * behaves, and how long API requests take. One registry per server, so tests can run several.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
-import type { IndexerStatus } from "./indexer/indexer";
+import type { IndexerStatus } from "./status";
 
 export interface Metrics {
   registry: Registry;

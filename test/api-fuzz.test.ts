@@ -224,7 +224,7 @@ describe("API: hostile input (fast-check against the in-process server on Anvil)
     ];
     V.licenseIds = [...new Set(Object.values(s.licenseIds).map(String))];
     const people = [w.alice, w.bob, w.carol, w.dave, w.outsider, w.registrar, w.exchange, w.court].map((x) => x.address);
-    V.addresses = [...people, s.members.erin, ...people.map((a) => a.toLowerCase()), `0x${people[0]?.slice(2).toUpperCase() ?? ""}`];
+    V.addresses = [...people, s.members.erin, s.members.erinNew, ...people.map((a) => a.toLowerCase()), `0x${people[0]?.slice(2).toUpperCase() ?? ""}`];
     V.root = s.evidence.root;
     V.leaf = s.evidence.leaf;
     V.proof = s.evidence.proof;
@@ -303,6 +303,12 @@ describe("API: hostile input (fast-check against the in-process server on Anvil)
       `/v1/assets/${id}/tradability?buyer=${badChecksum}`,
       `/v1/assets/${id}/tradability?buyer=${badChecksum}&rights=processing&confirm=chain`,
       `/v1/assets/${id}/tradability?buyer=${w.bob.address}&seller=${flipped}`,
+      // the new parameters: sublicence (licences only) and the evidence anchorer
+      `/v1/assets/${id}/tradability?buyer=${w.bob.address}&sublicense=true`,
+      `/v1/assets/${id}/tradability?buyer=${w.bob.address}&rights=operation&sublicense=yes`,
+      `/v1/assets/${id}/tradability?buyer=${w.bob.address}&rights=operation&sublicense=true&sublicense=false`,
+      `/v1/evidence/${V.root}?anchorer=${badChecksum}`,
+      `/v1/evidence/${V.root}?anchorer=0x1234`,
       `/v1/assets?holder=${flipped}`,
       // dates before 1970
       `/v1/members/${a}/milestones?from=1960-01-01`,
@@ -502,6 +508,7 @@ describe("API: hostile input (fast-check against the in-process server on Anvil)
           seller: address,
           rights: fc.constantFrom(...RIGHTS),
           territory: fc.constantFrom(...TERRITORY),
+          sublicense: fc.constantFrom("true", "false"),
           confirm: fc.constant("chain"),
         },
         required: ["buyer"],
@@ -510,7 +517,7 @@ describe("API: hostile input (fast-check against the in-process server on Anvil)
       { ep: "member", path: (r) => `/v1/members/${r}`, param: address, query: {} },
       { ep: "memberAssets", path: (r) => `/v1/members/${r}/assets`, param: address, query: page },
       { ep: "milestones", path: (r) => `/v1/members/${r}/milestones`, param: address, query: { from: time, to: time, ...page } },
-      { ep: "evidence", path: (r) => `/v1/evidence/${r}`, param: hash32, query: { root: hash32, proof } },
+      { ep: "evidence", path: (r) => `/v1/evidence/${r}`, param: hash32, query: { root: hash32, proof, anchorer: address } },
     ];
 
     const join = (pairs: [string, string | null][]) => pairs.map(([k, v]) => (v === null ? k : `${k}=${v}`)).join("&");

@@ -3,11 +3,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ApiRequestError, ProvenanceClient } from "../sdk/api/client";
-import { MILESTONE, REASON } from "../sdk/api/enums";
-import type { AssetResponse } from "../sdk/api/schemas";
+import { LICENSE_STATE, MILESTONE, REASON, reasonsOfBits } from "../sdk/api/enums";
+import type { AssetResponse, MilestoneItem } from "../sdk/api/schemas";
 import { startAnvil, type AnvilNode } from "./helpers/anvil";
 import { MEMBER_NAMES, deployAnvilWorld, runScenario, type AnvilWorld, type ScenarioResult } from "./helpers/anvil-world";
 import { startTestServer, type TestServer } from "./helpers/indexer";
+import { ZeroAddress } from "ethers";
 
 /**
  * Every endpoint of the provenance API against a chain with real transactions: runScenario
@@ -63,6 +64,8 @@ describe("Provenance API: every endpoint over real transactions (Anvil)", functi
       expect(h.deployBlock).to.equal(w.deployBlock);
       expect(h.contracts.registry).to.equal(w.addresses.registry);
       expect(h.contracts.evidence).to.equal(w.addresses.evidence);
+      expect(h.contracts.office).to.equal(w.addresses.office);
+      expect(h.modules).to.deep.equal({ compliance: await w.ledger.registry.compliance(), licenses: await w.ledger.registry.licenses() });
       expect(h.asOfBlock).to.equal(h.indexedBlock);
     });
   });
@@ -97,6 +100,18 @@ describe("Provenance API: every endpoint over real transactions (Anvil)", functi
         expect(a.frozen, `${name} frozen`).to.equal(r.frozen);
         expect(a.pledged, `${name} pledged`).to.equal(r.pledged);
         expect(a.disputed, `${name} disputed`).to.equal(r.disputed);
+        expect(a.objectionsOpen, `${name} objections open`).to.equal(r.objectionsOpen);
+        // The open and admitted objections, and every court hold, as the dispute module counts them.
+        const [open, admitted, holds] = await w.ledger.disputes.docketOf(id);
+        expect(a.openObjections, `${name} open objections`).to.equal(Number(open));
+        expect(a.admittedObjections, `${name} admitted objections`).to.equal(Number(admitted));
+        expect(a.holds.length, `${name} holds`).to.equal(Number(holds));
+        for (const hold of a.holds) expect(await w.ledger.disputes.holdOf(id, hold.caseHash), `${name} hold ${hold.caseHash}`).to.equal(hold.court);
+        // A live listing is one its holder made (TradeDesk.liveListingOf).
+        const live = await w.ledger.tradeDesk.liveListingOf(id);
+        expect(a.listing?.live ? a.listing.exchange : ZeroAddress, `${name} live listing`).to.equal(live);
+        const active = await w.ledger.pledges.activePledgeOf(id);
+        expect(a.pledges.find((p) => p.state === "active")?.id ?? "0", `${name} active pledge`).to.equal(active.toString());
         expect(a.asOfBlock).to.be.at.least(head);
       }
     });
@@ -110,11 +125,24 @@ describe("Provenance API: every endpoint over real transactions (Anvil)", functi
       expect(reg.validUntil).to.equal(s.metadata.renewedValidUntil);
       expect(reg.grade).to.equal("important");
       expect(reg.latestValuation?.valuationId).to.equal(s.valuationId.toString());
-      expect((await api.asset(s.assets.frozen.toString())).frozen).to.equal(true);
+      const frozen = await api.asset(s.assets.frozen.toString());
+      expect(frozen.frozen).to.equal(true);
+      // Every active hold, with its case and court.
+      expect(frozen.holds.map((x) => [x.caseHash, x.court])).to.deep.equal([
+        [s.holds.caseA.toLowerCase(), w.court.address],
+        [s.holds.caseB.toLowerCase(), w.court2.address],
+      ]);
       expect((await api.asset(s.assets.pledged.toString())).pledged).to.equal(true);
       const disputed = await api.asset(s.assets.disputed.toString());
       expect(disputed.disputed).to.equal(true);
-      expect(disputed.openObjections).to.be.greaterThan(0);
+      expect(disputed.openObjections).to.equal(2);
+      expect(disputed.admittedObjections).to.equal(1);
+      const admitted = disputed.objections.find((o) => o.id === s.objections.admitted.toString());
+      expect(admitted?.claimant).to.equal(w.dave.address);
+      expect(admitted?.admitted?.by).to.equal(w.registrar.address);
+      const notAdmitted = disputed.objections.find((o) => o.id === s.objections.open.toString());
+      expect(notAdmitted?.claimant).to.equal(w.carol.address);
+      expect(notAdmitted?.admitted).to.equal(null);
       const expired = await api.asset(s.assets.expired.toString());
       expect(expired.expired).to.equal(true);
       expect(expired.validUntil).to.equal(s.expiredValidUntil);
@@ -130,6 +158,25 @@ describe("Provenance API: every endpoint over real transactions (Anvil)", functi
       const derived = await api.asset(s.assets.derived.toString());
       expect(derived.parents).to.deep.equal([s.assets.registered.toString()]);
       expect(derived.sourceType).to.equal("derived");
+      // Listed on alice's order; the court moved it to bob, so the listing lapsed.
+      expect(derived.listing).to.include({ exchange: w.exchange.address, holder: w.alice.address, live: false });
+      // The court order carried the pledge to bob.
+      const carried = derived.pledges.find((p) => p.id === s.pledges.carried.toString());
+      expect(carried).to.include({ state: "active", pledgor: w.bob.address, pledgee: w.carol.address });
+      expect(carried?.carried.map((c) => [c.from, c.to])).to.deep.equal([[w.alice.address, w.bob.address]]);
+      // The court's cancellation discharged bob's pledge to alice.
+      const discharged = (await api.asset(s.assets.cancelledByCourt.toString())).pledges.find((p) => p.id === s.pledges.discharged.toString());
+      expect(discharged?.state).to.equal("discharged");
+      expect(discharged?.ended?.byCourt).to.equal(true);
+      // Clearances are keyed per recipient: dave's for `traded`, none left for `registered`.
+      expect((await api.asset(s.assets.traded.toString())).crossBorderClearances.map((c) => c.recipient)).to.deep.equal([w.dave.address]);
+      expect(reg.crossBorderClearances).to.deep.equal([]);
+      expect(reg.listing).to.equal(null); // alice delisted it
+      expect(reg.milestones).to.include("financing");
+      expect(reg.annulledMilestones).to.deep.equal([]); // annulled, then recorded again
+      // The recovery transfer moved erin's asset to her organisation's new account.
+      expect((await api.asset(s.assets.recovered.toString())).holder?.address).to.equal(s.members.erinNew);
+      expect(pending.deidentificationReview?.regulator).to.equal(w.regulator.address);
     });
 
     it("answers 404 for an unknown id, registration number or content hash, and 400 for a malformed ref", async function () {
@@ -167,6 +214,16 @@ describe("Provenance API: every endpoint over real transactions (Anvil)", functi
       expect(found.items.map((a) => a.id)).to.deep.equal([s.assets.registered.toString()]);
     });
 
+    it("finds an asset by its name, in any case and in Chinese, and shows the name", async function () {
+      for (const q of ["集装箱吞吐量", "shanghai PORT"]) {
+        const found = await api.assets({ q });
+        expect(found.items.map((a) => a.id), q).to.deep.equal([s.assets.registered.toString()]);
+        expect(found.items[0]?.name).to.equal("上海港集装箱吞吐量 Shanghai Port Throughput");
+      }
+      expect((await api.asset(s.assets.registered.toString())).name).to.equal("上海港集装箱吞吐量 Shanghai Port Throughput");
+      expect((await api.asset(s.assets.cancelled.toString())).name).to.equal("Port throughput 2026 / 港口吞吐量");
+    });
+
     it("pages with a cursor through every asset exactly once", async function () {
       const all = await api.assets({ limit: 200 });
       expect(all.nextCursor).to.equal(null);
@@ -197,10 +254,32 @@ describe("Provenance API: every endpoint over real transactions (Anvil)", functi
       const h = await api.history(s.assets.registered.toString(), { limit: 200 });
       expect(h.items.length).to.be.greaterThan(10);
       expect(h.items[0]?.event).to.equal("AssetApplied");
+      expect(h.items[0]?.contract).to.equal("office");
       const names = h.items.map((e) => e.event);
-      for (const e of ["AssetApplied", "PublicityStarted", "AssetRegistered", "Transfer", "MetadataChanged", "AssetCorrected", "AssetRenewed", "LicenseGranted", "Listed", "Delisted", "ValuationRecorded", "MilestoneRecorded"]) {
+      for (const e of [
+        "AssetApplied",
+        "PublicityStarted",
+        "AssetRegistered",
+        "Transfer",
+        "MetadataChanged",
+        "AssetCorrected",
+        "AssetRenewed",
+        "LicenseGranted",
+        "LicenseRevoked",
+        "LicenseEnded",
+        "CrossBorderCleared",
+        "CrossBorderRevoked",
+        "Listed",
+        "Delisted",
+        "ValuationRecorded",
+        "MilestoneRecorded",
+        "MilestoneAnnulled",
+      ]) {
         expect(names, e).to.include(e);
       }
+      const consent = h.items.find((e) => e.event === "LicenseRevoked" && e.args.licenseId === s.licenseIds.consented.toString());
+      expect(consent?.summary).to.contain("with the licensee's consent");
+      expect(h.items.find((e) => e.event === "MilestoneAnnulled")?.actor).to.equal(w.registrar.address);
       for (let i = 1; i < h.items.length; i++) {
         const [a, b] = [h.items[i - 1], h.items[i]];
         if (!a || !b) continue;
@@ -232,10 +311,27 @@ describe("Provenance API: every endpoint over real transactions (Anvil)", functi
       expect(seen).to.deep.equal(all.items.map((e) => `${e.block}:${e.logIndex}`));
     });
 
-    it("shows court orders and forced transfers in the history of the asset they moved", async function () {
+    it("shows court orders, forced transfers, carried pledges and holds in the history of the asset they concern", async function () {
       const h = await api.history(s.assets.transferredByCourt.toString(), { limit: 200 });
       const names = h.items.map((e) => e.event);
-      expect(names).to.include.members(["TransferOrdered", "ForcedTransfer", "Transfer"]);
+      expect(names).to.include.members(["TransferOrdered", "ForcedTransfer", "Transfer", "PledgeCarried", "Listed"]);
+      const cancelled = (await api.history(s.assets.cancelledByCourt.toString(), { limit: 200 })).items.map((e) => e.event);
+      expect(cancelled).to.include.members(["CancellationOrdered", "PledgeDischarged", "LicenseEnded", "RegistrationCancelled"]);
+      const frozen = (await api.history(s.assets.frozen.toString(), { limit: 200 })).items;
+      expect(frozen.filter((e) => e.event === "AssetFrozenByCourt").map((e) => e.actor)).to.deep.equal([w.court.address, w.court.address, w.court2.address]);
+      const disputed = (await api.history(s.assets.disputed.toString(), { limit: 200 })).items.map((e) => e.event);
+      expect(disputed).to.include.members(["ObjectionFiled", "ObjectionWithdrawn", "ObjectionRuled", "ObjectionAdmitted", "DisputeFlagsChanged"]);
+      const traded = (await api.history(s.assets.traded.toString(), { limit: 200 })).items.map((e) => e.event);
+      expect(traded).to.include.members(["SellOrderPlaced", "Listed", "Delisted", "TradeRecorded"]);
+    });
+
+    it("shows the recovery transfer after a key rotation", async function () {
+      const h = await api.history(s.assets.recovered.toString(), { limit: 200 });
+      const recovery = h.items.find((e) => e.event === "RecoveryTransfer");
+      expect(recovery?.actor).to.equal(w.registrar.address);
+      expect(recovery?.args).to.include({ from: s.members.erin, to: s.members.erinNew });
+      expect(recovery?.summary).to.contain("key rotation");
+      expect(h.items.at(-1)?.event).to.equal("RecoveryTransfer");
     });
   });
 
@@ -257,17 +353,35 @@ describe("Provenance API: every endpoint over real transactions (Anvil)", functi
       const active = l.active.map((x) => x.id);
       const ended = l.ended.map((x) => x.id);
       expect(active).to.include.members([s.licenseIds.root.toString(), s.licenseIds.crossBorder.toString()]);
-      expect(ended).to.include.members([s.licenseIds.sublicense.toString(), s.licenseIds.viaOffer.toString()]);
+      expect(ended).to.include.members([
+        s.licenseIds.sublicense.toString(),
+        s.licenseIds.viaOffer.toString(),
+        s.licenseIds.consented.toString(),
+        s.licenseIds.lapsed.toString(),
+      ]);
       const root = l.active.find((x) => x.id === s.licenseIds.root.toString());
       expect(root?.sublicenses).to.include(s.licenseIds.sublicense.toString());
+      expect(root?.module).to.equal(w.addresses.licenses);
       const sub = l.ended.find((x) => x.id === s.licenseIds.sublicense.toString());
       expect(sub?.parentId).to.equal(s.licenseIds.root.toString());
       expect(sub?.state).to.equal("revoked");
       expect(sub?.revoked?.byCourt).to.equal(true);
-      expect(l.ended.find((x) => x.id === s.licenseIds.viaOffer.toString())?.viaOffer).to.equal(true);
+      const offer = l.ended.find((x) => x.id === s.licenseIds.viaOffer.toString());
+      expect(offer).to.include({ viaOffer: true, revocable: true, state: "revoked" });
+      expect(l.ended.find((x) => x.id === s.licenseIds.consented.toString())?.revoked?.withConsent).to.equal(true);
+      // Revoking the clearance keyed to dave suspended his cross-border licence.
+      expect(l.active.find((x) => x.id === s.licenseIds.crossBorder.toString())?.state).to.equal("suspended");
+      const lapsed = l.ended.find((x) => x.id === s.licenseIds.lapsed.toString());
+      expect(lapsed?.state).to.equal("ended");
+      expect(lapsed?.ended?.cause).to.equal("lapsed");
+      // The court's cancellation of the asset ended its licence.
+      const cancelled = await api.licenses(s.assets.cancelledByCourt.toString());
+      const endedByCourt = cancelled.ended.find((x) => x.id === s.licenseIds.endedByCancellation.toString());
+      expect(endedByCourt?.state).to.equal("ended");
+      expect(endedByCourt?.ended?.cause).to.equal("assetCancelled");
     });
 
-    it("agrees with the licence registry on every licence's terms and force", async function () {
+    it("agrees with the licence registry on every licence's terms and state (stateOf, one to one)", async function () {
       for (const id of Object.values(s.licenseIds)) {
         const l = await api.license(id);
         const onChain = await w.ledger.licenses.licenseOf(id);
@@ -275,6 +389,7 @@ describe("Provenance API: every endpoint over real transactions (Anvil)", functi
         expect(l.start).to.equal(Number(onChain.start));
         expect(l.end).to.equal(Number(onChain.end));
         expect(await w.ledger.licenses.verifyTerms(id, l.scopeHash, l.termsHash, BigInt(l.feeAmount), l.feeCurrency === "CNY" ? "0x434e59" : l.feeCurrency)).to.equal(true);
+        expect(l.state, `licence ${id}`).to.equal(LICENSE_STATE[Number(await w.ledger.licenses.stateOf(id))]);
         expect(l.state === "active", `licence ${id}`).to.equal(await w.ledger.licenses.isInForce(id));
       }
       const e = await apiError(api.license(987654n));
@@ -310,14 +425,20 @@ describe("Provenance API: every endpoint over real transactions (Anvil)", functi
   });
 
   describe("GET /v1/assets/:ref/tradability", function () {
-    it("answers like the contracts' pre-trade views for every asset, buyer and right", async function () {
+    it("answers with the contracts' full reason set for every asset, buyer, right and territory", async function () {
       const buyers = [w.bob.address, w.carol.address, w.dave.address, w.outsider.address];
       for (const [name, id] of single()) {
         for (const buyer of buyers) {
           for (const rights of ["holding", "processing", "operation"] as const) {
-            const t = await api.tradability(id.toString(), { buyer, rights, confirm: "chain" });
-            expect(t.chain?.agrees, `${name} → ${buyer} (${rights}): index ${t.reasons[0]?.code ?? "OK"}, chain ${t.chain?.reason}`).to.equal(true);
-            expect(t.tradable).to.equal(t.reasons.length === 0);
+            for (const territory of ["domestic", "crossBorder"] as const) {
+              const t = await api.tradability(id.toString(), { buyer, rights, territory, confirm: "chain" });
+              const codes = [...new Set(t.reasons.map((r) => r.code))];
+              expect(codes, `${name} → ${buyer} (${rights}, ${territory})`).to.deep.equal(t.chain?.reasons);
+              expect(t.chain?.agrees, `${name} → ${buyer} (${rights}, ${territory})`).to.equal(true);
+              expect(t.chain?.reasons).to.deep.equal(reasonsOfBits(BigInt(t.chain?.bits ?? "0")));
+              expect(t.reasons[0]?.code ?? "OK").to.equal(t.chain?.reason);
+              expect(t.tradable).to.equal(t.reasons.length === 0);
+            }
           }
         }
       }
@@ -333,13 +454,56 @@ describe("Provenance API: every endpoint over real transactions (Anvil)", functi
       expect(await first(s.assets.cancelled, w.bob.address)).to.equal("Cancelled");
       expect(await first(s.assets.pending, w.bob.address)).to.equal("NotRegistered");
       expect(await first(s.assets.registered, w.outsider.address)).to.equal("NotMember");
+      // Clearances are keyed to the recipient: dave has one for `traded`, none for `registered`.
       expect(await first(s.assets.registered, w.dave.address)).to.equal("CrossBorderNotCleared");
+      expect(await first(s.assets.traded, w.dave.address)).to.equal("OK");
       // A pledged asset may still be licensed.
       expect((await api.tradability(s.assets.pledged.toString(), { buyer: w.bob.address, rights: "processing" })).tradable).to.equal(true);
       expect(REASON).to.include("NotHolder");
       const notHolder = await api.tradability(s.assets.registered.toString(), { buyer: w.bob.address, seller: w.carol.address, confirm: "chain" });
       expect(notHolder.reasons[0]?.code).to.equal("NotHolder");
       expect(notHolder.chain?.agrees).to.equal(true);
+    });
+
+    it("lists every failing check, not only the first, and the chain's bit set says the same", async function () {
+      // A retired seller (erin's old account) selling to an outsider an asset it no longer holds.
+      const t = await api.tradability(s.assets.recovered.toString(), { seller: s.members.erin, buyer: w.outsider.address, confirm: "chain" });
+      expect(t.reasons.map((r) => [r.code, r.party])).to.deep.equal([
+        ["NotHolder", s.members.erin],
+        ["NotMember", s.members.erin],
+        ["NotMember", w.outsider.address],
+      ]);
+      expect(t.chain?.reasons).to.deep.equal(["NotHolder", "NotMember"]);
+      expect(t.chain?.agrees).to.equal(true);
+      // Pledged, with a foreign buyer without a clearance.
+      const many = await api.tradability(s.assets.pledged.toString(), { buyer: w.dave.address, confirm: "chain" });
+      expect(many.reasons.map((r) => r.code)).to.deep.equal(["Pledged", "CrossBorderNotCleared"]);
+      expect(many.chain?.reasons).to.deep.equal(["Pledged", "CrossBorderNotCleared"]);
+      expect(many.chain?.agrees).to.equal(true);
+      // The expired asset to an outsider: the asset's check and the buyer's.
+      const expired = await api.tradability(s.assets.expired.toString(), { buyer: w.outsider.address, confirm: "chain" });
+      expect(expired.reasons.map((r) => r.code)).to.deep.equal(["Expired", "NotMember"]);
+      expect(expired.chain?.agrees).to.equal(true);
+    });
+
+    it("says RightsNotClaimed for a licence of a right the registration does not claim", async function () {
+      // `pledged` claims the holding and processing-use rights only.
+      const t = await api.tradability(s.assets.pledged.toString(), { buyer: w.bob.address, rights: "operation", confirm: "chain" });
+      expect(t.reasons.map((r) => r.code)).to.deep.equal(["RightsNotClaimed"]);
+      expect(t.chain).to.include({ reason: "RightsNotClaimed", agrees: true });
+      expect((await api.tradability(s.assets.pledged.toString(), { buyer: w.bob.address, rights: "processing" })).reasons).to.deep.equal([]);
+    });
+
+    it("checks a sublicence without the holder check, as licenseReasons(..., isSublicense) does", async function () {
+      const asSub = await api.tradability(s.assets.registered.toString(), { seller: w.bob.address, buyer: w.carol.address, rights: "processing", sublicense: true, confirm: "chain" });
+      expect(asSub).to.include({ tradable: true, sublicense: true });
+      expect(asSub.chain?.agrees).to.equal(true);
+      const asRoot = await api.tradability(s.assets.registered.toString(), { seller: w.bob.address, buyer: w.carol.address, rights: "processing", confirm: "chain" });
+      expect(asRoot.reasons.map((r) => r.code)).to.deep.equal(["NotHolder"]);
+      expect(asRoot.chain?.agrees).to.equal(true);
+      const res = await fetch(`${server.url}/v1/assets/${s.assets.registered}/tradability?buyer=${w.bob.address}&sublicense=true`);
+      expect(res.status, "a sublicence of the holding right").to.equal(400);
+      expect(((await res.json()) as { error: { field: string } }).error.field).to.equal("sublicense");
     });
 
     it("requires a valid buyer and a known right", async function () {
@@ -356,10 +520,16 @@ describe("Provenance API: every endpoint over real transactions (Anvil)", functi
       const alice = await api.member(w.alice.address.toLowerCase());
       expect(alice).to.include({ address: w.alice.address, name: MEMBER_NAMES.alice, status: "active", jurisdiction: "domestic" });
       expect((await api.member(w.dave.address)).jurisdiction).to.equal("foreign");
+      // erin was suspended and reinstated; then her organisation was rebound to a new account.
       const erin = await api.member(s.members.erin);
       expect(erin.name).to.equal(s.members.erinName);
-      expect(erin.status).to.equal("active"); // suspended, then reinstated
+      expect(erin.status).to.equal("retired");
+      expect(erin.rebound).to.include({ to: s.members.erinNew, by: w.registrar.address });
       expect(erin.orgIdHash).to.equal(s.members.erinOrgIdHash.toLowerCase());
+      const erinNew = await api.member(s.members.erinNew);
+      expect(erinNew).to.include({ name: s.members.erinName, status: "active", orgIdHash: s.members.erinOrgIdHash.toLowerCase(), memberType: "dataProductCompany" });
+      expect(erinNew.rebound?.from).to.equal(s.members.erin);
+      expect((await w.ledger.members.memberOf(s.members.erin)).status).to.equal(3n); // Retired
       expect((await apiError(api.member(w.outsider.address))).status).to.equal(404);
       expect((await apiError(api.member("0x1234"))).field).to.equal("address");
     });
@@ -377,7 +547,7 @@ describe("Provenance API: every endpoint over real transactions (Anvil)", functi
 
   describe("GET /v1/members/:address/milestones", function () {
     it("lists every first of every enterprise with tx hashes, within the period asked", async function () {
-      const all: { kind: string; tx: string; at: number }[] = [];
+      const all: MilestoneItem[] = [];
       for (const who of [w.alice, w.bob, w.carol, w.dave]) {
         const m = await api.milestones(who.address, { limit: 200 });
         for (const item of m.items) expect(item.enterprise).to.equal(who.address);
@@ -385,7 +555,17 @@ describe("Provenance API: every endpoint over real transactions (Anvil)", functi
       }
       expect(new Set(all.map((m) => m.kind))).to.deep.equal(new Set(MILESTONE));
       const txs = new Set(all.map((m) => m.tx));
-      for (const [kind, tx] of Object.entries(s.milestones)) expect(txs.has(tx.toLowerCase()), kind).to.equal(true);
+      for (const [kind, tx] of Object.entries(s.milestones)) {
+        if (kind === "annulment") continue;
+        expect(txs.has(tx.toLowerCase()), kind).to.equal(true);
+      }
+      // The annulled first is shown as annulled; the one recorded again after it is not.
+      const annulled = all.find((m) => m.tx === s.milestones.financingAnnulled.toLowerCase());
+      expect(annulled?.kind).to.equal("financing");
+      expect(annulled?.annulled?.by).to.equal(w.registrar.address);
+      expect(annulled?.annulled?.at.tx).to.equal(s.milestones.annulment.toLowerCase());
+      const again = all.find((m) => m.tx === s.milestones.financing.toLowerCase());
+      expect(again?.annulled).to.equal(null);
 
       const alice = await api.milestones(w.alice.address, { limit: 200 });
       const times = alice.items.map((m) => m.at).sort((a, b) => a - b);
@@ -402,23 +582,38 @@ describe("Provenance API: every endpoint over real transactions (Anvil)", functi
   });
 
   describe("GET /v1/evidence/:hash", function () {
-    it("says whether a root is anchored, by whom and when, and whether it was revoked", async function () {
+    it("lists every party's anchor of a root, says whether one is live, and by whom", async function () {
       const e = await api.evidence(s.evidence.root);
       expect(e.anchored).to.equal(true);
-      expect(e.asRoot?.itemCount).to.equal(s.evidence.itemCount);
-      expect(e.asRoot?.anchorer).to.equal(w.alice.address);
+      expect(e.anchors.map((a) => [a.anchorer, a.revoked === null]).sort()).to.deep.equal(
+        [
+          [w.alice.address, true],
+          [w.bob.address, false],
+        ].sort(),
+      );
+      expect(e.anchors.every((a) => a.itemCount === s.evidence.itemCount)).to.equal(true);
+      // Only bob's anchor, which he revoked.
+      const bobs = await api.evidence(s.evidence.root, { anchorer: w.bob.address });
+      expect(bobs.anchored).to.equal(false);
+      expect(bobs.anchors.map((a) => a.anchorer)).to.deep.equal([w.bob.address]);
       const revoked = await api.evidence(s.evidence.revokedRoot);
       expect(revoked.anchored).to.equal(false);
-      expect(revoked.asRoot?.revoked).to.not.equal(null);
+      expect(revoked.anchors[0]?.revoked).to.not.equal(null);
     });
 
-    it("proves an item under its root with the Merkle proof, as EvidenceAnchor.verify does", async function () {
+    it("proves an item under its root with the Merkle proof, as EvidenceAnchor.verify(anchorer, ...) does", async function () {
       const e = await api.evidence(s.evidence.leaf, { proof: s.evidence.proof, root: s.evidence.root });
-      const [valid] = await w.ledger.evidence.verify(s.evidence.root, s.evidence.leaf, s.evidence.proof);
+      const [valid] = await w.ledger.evidence.verify(w.alice.address, s.evidence.root, s.evidence.leaf, s.evidence.proof);
       expect(valid).to.equal(true);
       expect(e.proofValid).to.equal(true);
       expect(e.anchored).to.equal(true);
       expect(e.inRoot?.root).to.equal(s.evidence.root.toLowerCase());
+      expect(e.inRoot?.anchors.length).to.equal(2);
+      for (const anchorer of [w.alice.address, w.bob.address]) {
+        const [chain] = await w.ledger.evidence.verify(anchorer, s.evidence.root, s.evidence.leaf, s.evidence.proof);
+        const ours = await api.evidence(s.evidence.leaf, { proof: s.evidence.proof, root: s.evidence.root, anchorer });
+        expect(ours.anchored, anchorer).to.equal(chain);
+      }
       const wrong = await api.evidence(`0x${"11".repeat(32)}`, { proof: s.evidence.proof, root: s.evidence.root });
       expect(wrong.proofValid).to.equal(false);
       expect(wrong.anchored).to.equal(false);
@@ -429,7 +624,8 @@ describe("Provenance API: every endpoint over real transactions (Anvil)", functi
       expect(e.references.map((r) => r.event)).to.include("AssetApplied");
       expect(e.references.find((r) => r.event === "AssetApplied")?.assetId).to.equal(s.assets.registered.toString());
       const none = await api.evidence(`0x${"22".repeat(32)}`);
-      expect(none).to.include({ anchored: false, asRoot: null });
+      expect(none).to.include({ anchored: false, inRoot: null });
+      expect(none.anchors).to.deep.equal([]);
       expect(none.references).to.deep.equal([]);
     });
   });

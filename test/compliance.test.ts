@@ -2,30 +2,60 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
-import { ROLES } from "../scripts/lib/roles";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import {
   application,
+  commitTo,
   DataCategory,
   DAY,
   deployWorld,
   Grade,
   h,
+  Jurisdiction,
+  licenseTerms,
+  MemberType,
   PersonalInfo,
   Reason,
   register,
   Status,
   submit,
+  Territory,
   YEAR,
   type World,
+  Field,
 } from "./helpers/fixture";
 
 const ExportMechanism = { SecurityAssessment: 0, StandardContract: 1, Certification: 2, Exempt: 3 } as const;
+/** LicenseRegistry.LicenseState values used here. */
+const LicenseState = { Active: 1n, Suspended: 7n } as const;
+
+interface ComplianceWorld extends World {
+  /** A second foreign member (besides dave). */
+  erin: HardhatEthersSigner;
+}
+
+async function complianceWorld(): Promise<ComplianceWorld> {
+  const w = await deployWorld();
+  const erin = w.spare[0];
+  if (!erin) throw new Error("needs a spare account");
+  await w.ledger.members
+    .connect(w.registrar)
+    .admit(erin.address, ethers.id("USCC:Erin Overseas SARL"), "Erin Overseas SARL", MemberType.Enterprise, Jurisdiction.Foreign);
+  return { ...w, erin };
+}
+
+/** A personal-data application of `content` by `who` (commit, then a reveal that must fail). */
+async function revealPersonal(w: World, who: HardhatEthersSigner, content: string) {
+  const app = await application({ contentHash: content, category: DataCategory.Personal, personalInfo: PersonalInfo.DeIdentified });
+  const salt = await commitTo(w, who, content);
+  return w.ledger.office.connect(who).submit(app, salt);
+}
 
 describe("ComplianceRegistry", () => {
-  let w: World;
+  let w: ComplianceWorld;
 
   beforeEach(async () => {
-    w = await loadFixture(deployWorld);
+    w = await loadFixture(complianceWorld);
   });
 
   it("is wired to the registry and refuses a zero registry at deployment", async () => {
@@ -33,7 +63,7 @@ describe("ComplianceRegistry", () => {
     const factory = await ethers.getContractFactory("ComplianceRegistry", w.admin);
     await expect(factory.deploy(await w.ledger.manager.getAddress(), ethers.ZeroAddress))
       .to.be.revertedWithCustomError(w.ledger.compliance, "ZeroAddress")
-      .withArgs("registry");
+      .withArgs(Field.Registry);
   });
 
   describe("confirmGrade", () => {
@@ -55,6 +85,31 @@ describe("ComplianceRegistry", () => {
         .to.emit(registry, "GradeChanged")
         .withArgs(id, Grade.Important, Grade.Core);
       expect(await registry.transferCheck(id, w.alice.address, w.bob.address)).to.equal(Reason.CoreData);
+      await expect(registry.connect(w.alice).transferFrom(w.alice.address, w.bob.address, id))
+        .to.be.revertedWithCustomError(registry, "CoreDataRestricted")
+        .withArgs(id);
+      expect(await registry.ownerOf(id)).to.equal(w.alice.address);
+    });
+
+    it("a regrade to core suspends every licence of the asset; a regrade back restores them", async () => {
+      const { compliance, licenses } = w.ledger;
+      const id = await register(w, w.alice);
+      const domestic = await licenses.nextLicenseId();
+      await licenses.connect(w.alice).grant(id, await licenseTerms(w.bob.address));
+      await compliance.connect(w.regulator).grantCrossBorderClearance(id, w.dave.address, h(), 0, (await time.latest()) + YEAR);
+      const crossBorder = await licenses.nextLicenseId();
+      await licenses.connect(w.alice).grant(id, await licenseTerms(w.dave.address, { territory: Territory.CrossBorder }));
+      expect(await licenses.isInForce(domestic)).to.equal(true);
+      expect(await licenses.isInForce(crossBorder)).to.equal(true);
+
+      await compliance.connect(w.regulator).confirmGrade(id, Grade.Core, h());
+      for (const lid of [domestic, crossBorder]) {
+        expect(await licenses.isInForce(lid)).to.equal(false);
+        expect(await licenses.stateOf(lid)).to.equal(LicenseState.Suspended);
+      }
+      await compliance.connect(w.regulator).confirmGrade(id, Grade.Important, h());
+      expect(await licenses.isInForce(domestic)).to.equal(true);
+      expect(await licenses.isInForce(crossBorder)).to.equal(true);
     });
 
     it("grades an application during review and during publicity", async () => {
@@ -92,32 +147,33 @@ describe("ComplianceRegistry", () => {
       const id = await register(w, w.alice);
       await expect(compliance.connect(w.regulator).confirmGrade(id, 3, h()))
         .to.be.revertedWithCustomError(compliance, "OutOfRange")
-        .withArgs("grade", 3);
+        .withArgs(Field.Grade, 3);
       await expect(compliance.connect(w.regulator).confirmGrade(id, 99, h()))
         .to.be.revertedWithCustomError(compliance, "OutOfRange")
-        .withArgs("grade", 99);
+        .withArgs(Field.Grade, 99);
       await expect(compliance.connect(w.regulator).confirmGrade(id, Grade.Core, ethers.ZeroHash))
         .to.be.revertedWithCustomError(compliance, "ZeroHash")
-        .withArgs("reportHash");
+        .withArgs(Field.ReportHash);
+      expect((await w.ledger.registry.recordOf(id)).grade).to.equal(BigInt(Grade.General));
     });
   });
 
   describe("recordDeidentificationReview", () => {
-    it("records a passed review, which lets personal data be applied for", async () => {
+    it("records a passed review for an applicant, which lets that applicant apply for personal data", async () => {
       const { compliance, registry } = w.ledger;
       const content = h("personal");
-      expect(await compliance.hasDeidentificationReview(content)).to.equal(false);
+      expect(await compliance.hasDeidentificationReview(w.alice.address, content)).to.equal(false);
       const report = h();
-      await expect(compliance.connect(w.regulator).recordDeidentificationReview(content, true, report))
+      await expect(compliance.connect(w.regulator).recordDeidentificationReview(w.alice.address, content, true, report))
         .to.emit(compliance, "DeidentificationReviewed")
-        .withArgs(content, true, report, w.regulator.address);
-      const block = await ethers.provider.getBlock("latest");
-      const review = await compliance.reviewOf(content);
+        .withArgs(content, w.alice.address, true, report, w.regulator.address);
+      const at = await time.latest();
+      const review = await compliance.reviewOf(w.alice.address, content);
       expect(review.reviewer).to.equal(w.regulator.address);
-      expect(review.reviewedAt).to.equal(BigInt(block!.timestamp));
+      expect(review.reviewedAt).to.equal(BigInt(at));
       expect(review.passed).to.equal(true);
       expect(review.reportHash).to.equal(report);
-      expect(await compliance.hasDeidentificationReview(content)).to.equal(true);
+      expect(await compliance.hasDeidentificationReview(w.alice.address, content)).to.equal(true);
       const id = await submit(w, w.alice, {
         contentHash: content,
         category: DataCategory.Personal,
@@ -127,66 +183,120 @@ describe("ComplianceRegistry", () => {
     });
 
     it("a failed review does not count, and a later review replaces it", async () => {
-      const { compliance, registry } = w.ledger;
+      const { compliance, office } = w.ledger;
       const content = h("personal");
-      await compliance.connect(w.regulator).recordDeidentificationReview(content, false, h());
-      expect(await compliance.hasDeidentificationReview(content)).to.equal(false);
-      expect((await compliance.reviewOf(content)).passed).to.equal(false);
-      await expect(registry.connect(w.alice).submit(await application({ contentHash: content, category: DataCategory.Personal })))
-        .to.be.revertedWithCustomError(registry, "DeidentificationReviewMissing")
-        .withArgs(content);
-      await compliance.connect(w.regulator).recordDeidentificationReview(content, true, h());
-      expect(await compliance.hasDeidentificationReview(content)).to.equal(true);
+      await compliance.connect(w.regulator).recordDeidentificationReview(w.alice.address, content, false, h());
+      expect(await compliance.hasDeidentificationReview(w.alice.address, content)).to.equal(false);
+      expect((await compliance.reviewOf(w.alice.address, content)).passed).to.equal(false);
+      await expect(revealPersonal(w, w.alice, content))
+        .to.be.revertedWithCustomError(office, "DeidentificationReviewMissing")
+        .withArgs(w.alice.address, content);
+      const report = h();
+      await compliance.connect(w.regulator).recordDeidentificationReview(w.alice.address, content, true, report);
+      expect(await compliance.hasDeidentificationReview(w.alice.address, content)).to.equal(true);
+      expect((await compliance.reviewOf(w.alice.address, content)).reportHash).to.equal(report);
     });
 
-    it("rejects zero hashes", async () => {
+    it("attack: a member who saw another member's reviewed content hash applies for it on that review", async () => {
+      const { compliance, office, registry } = w.ledger;
+      const content = h("bob-personal");
+      await compliance.connect(w.regulator).recordDeidentificationReview(w.bob.address, content, true, h());
+      // The review is bob's alone: alice cannot rely on it.
+      expect(await compliance.hasDeidentificationReview(w.alice.address, content)).to.equal(false);
+      expect((await compliance.reviewOf(w.alice.address, content)).reviewer).to.equal(ethers.ZeroAddress);
+      const next = await registry.nextAssetId();
+      await expect(revealPersonal(w, w.alice, content))
+        .to.be.revertedWithCustomError(office, "DeidentificationReviewMissing")
+        .withArgs(w.alice.address, content);
+      expect(await registry.statusOf(next)).to.equal(Status.None);
+      // bob, the reviewed applicant, can.
+      const id = await submit(w, w.bob, { contentHash: content, category: DataCategory.Personal, personalInfo: PersonalInfo.DeIdentified });
+      expect((await registry.recordOf(id)).holder).to.equal(w.bob.address);
+    });
+
+    it("rejects a zero applicant and zero hashes", async () => {
       const { compliance } = w.ledger;
-      await expect(compliance.connect(w.regulator).recordDeidentificationReview(ethers.ZeroHash, true, h()))
+      const reg = compliance.connect(w.regulator);
+      await expect(reg.recordDeidentificationReview(ethers.ZeroAddress, h(), true, h()))
+        .to.be.revertedWithCustomError(compliance, "ZeroAddress")
+        .withArgs(Field.Account);
+      await expect(reg.recordDeidentificationReview(w.alice.address, ethers.ZeroHash, true, h()))
         .to.be.revertedWithCustomError(compliance, "ZeroHash")
-        .withArgs("contentHash");
-      await expect(compliance.connect(w.regulator).recordDeidentificationReview(h(), true, ethers.ZeroHash))
+        .withArgs(Field.ContentHash);
+      await expect(reg.recordDeidentificationReview(w.alice.address, h(), true, ethers.ZeroHash))
         .to.be.revertedWithCustomError(compliance, "ZeroHash")
-        .withArgs("reportHash");
+        .withArgs(Field.ReportHash);
     });
   });
 
   describe("cross-border clearance", () => {
-    it("grants a clearance that lets a foreign member receive, until it lapses", async () => {
+    it("grants a clearance that lets one foreign member receive, until it lapses", async () => {
       const { compliance, registry } = w.ledger;
       const id = await register(w, w.alice);
-      expect(await compliance.isCrossBorderCleared(id)).to.equal(false);
+      expect(await compliance.isCrossBorderCleared(id, w.dave.address)).to.equal(false);
       expect(await registry.transferCheck(id, w.alice.address, w.dave.address)).to.equal(Reason.CrossBorderNotCleared);
       const route = h();
       const until = (await time.latest()) + 30 * DAY;
-      await expect(compliance.connect(w.regulator).grantCrossBorderClearance(id, route, ExportMechanism.StandardContract, until))
+      const reg = compliance.connect(w.regulator);
+      await expect(reg.grantCrossBorderClearance(id, w.dave.address, route, ExportMechanism.StandardContract, until))
         .to.emit(compliance, "CrossBorderCleared")
-        .withArgs(id, route, ExportMechanism.StandardContract, until, w.regulator.address);
-      const c = await compliance.clearanceOf(id);
+        .withArgs(id, w.dave.address, route, ExportMechanism.StandardContract, until, w.regulator.address);
+      const c = await compliance.clearanceOf(id, w.dave.address);
       expect(c.routeHash).to.equal(route);
       expect(c.validUntil).to.equal(BigInt(until));
       expect(c.mechanism).to.equal(BigInt(ExportMechanism.StandardContract));
       expect(c.regulator).to.equal(w.regulator.address);
-      expect(await compliance.isCrossBorderCleared(id)).to.equal(true);
+      expect(await compliance.isCrossBorderCleared(id, w.dave.address)).to.equal(true);
       expect(await registry.transferCheck(id, w.alice.address, w.dave.address)).to.equal(Reason.OK);
 
       await time.increaseTo(until + 1);
-      expect(await compliance.isCrossBorderCleared(id)).to.equal(false);
+      expect(await compliance.isCrossBorderCleared(id, w.dave.address)).to.equal(false);
       expect(await registry.transferCheck(id, w.alice.address, w.dave.address)).to.equal(Reason.CrossBorderNotCleared);
+      await expect(registry.connect(w.alice).transferFrom(w.alice.address, w.dave.address, id))
+        .to.be.revertedWithCustomError(registry, "CrossBorderNotCleared")
+        .withArgs(id, w.dave.address);
     });
 
-    it("replaces an earlier clearance and accepts the last mechanism; clears an application too", async () => {
+    it("attack: a clearance for one recipient's route clears every foreign buyer", async () => {
+      const { compliance, registry } = w.ledger;
+      const id = await register(w, w.alice);
+      const other = await register(w, w.alice);
+      const until = (await time.latest()) + YEAR;
+      await compliance.connect(w.regulator).grantCrossBorderClearance(id, w.dave.address, h("route-to-dave"), 0, until);
+      // Not for another foreign member ...
+      expect(await compliance.isCrossBorderCleared(id, w.erin.address)).to.equal(false);
+      expect(await registry.transferCheck(id, w.alice.address, w.erin.address)).to.equal(Reason.CrossBorderNotCleared);
+      await expect(registry.connect(w.alice).transferFrom(w.alice.address, w.erin.address, id))
+        .to.be.revertedWithCustomError(registry, "CrossBorderNotCleared")
+        .withArgs(id, w.erin.address);
+      // ... nor for another asset going to the same member.
+      expect(await registry.transferCheck(other, w.alice.address, w.dave.address)).to.equal(Reason.CrossBorderNotCleared);
+      expect(await registry.ownerOf(id)).to.equal(w.alice.address);
+      // The member it names may receive.
+      await registry.connect(w.alice).transferFrom(w.alice.address, w.dave.address, id);
+      expect(await registry.ownerOf(id)).to.equal(w.dave.address);
+    });
+
+    it("replaces an earlier clearance of the same recipient; clears an application too", async () => {
       const { compliance } = w.ledger;
       const id = await submit(w, w.alice);
       const now = await time.latest();
-      await compliance.connect(w.regulator).grantCrossBorderClearance(id, h(), ExportMechanism.SecurityAssessment, now + DAY);
+      const erinRoute = h();
+      const reg = compliance.connect(w.regulator);
+      await reg.grantCrossBorderClearance(id, w.erin.address, erinRoute, ExportMechanism.Certification, now + DAY);
+      await reg.grantCrossBorderClearance(id, w.dave.address, h(), ExportMechanism.SecurityAssessment, now + DAY);
       const route = h();
-      await expect(compliance.connect(w.regulator).grantCrossBorderClearance(id, route, ExportMechanism.Exempt, now + YEAR))
+      await expect(reg.grantCrossBorderClearance(id, w.dave.address, route, ExportMechanism.Exempt, now + YEAR))
         .to.emit(compliance, "CrossBorderCleared")
-        .withArgs(id, route, ExportMechanism.Exempt, now + YEAR, w.regulator.address);
-      const c = await compliance.clearanceOf(id);
+        .withArgs(id, w.dave.address, route, ExportMechanism.Exempt, now + YEAR, w.regulator.address);
+      const c = await compliance.clearanceOf(id, w.dave.address);
       expect(c.routeHash).to.equal(route);
       expect(c.mechanism).to.equal(BigInt(ExportMechanism.Exempt));
       expect(c.validUntil).to.equal(BigInt(now + YEAR));
+      // The other recipient's clearance is untouched.
+      const e = await compliance.clearanceOf(id, w.erin.address);
+      expect(e.routeHash).to.equal(erinRoute);
+      expect(e.validUntil).to.equal(BigInt(now + DAY));
     });
 
     it("rejects bad input and an unknown asset", async () => {
@@ -194,41 +304,77 @@ describe("ComplianceRegistry", () => {
       const id = await register(w, w.alice);
       const now = await time.latest();
       const reg = compliance.connect(w.regulator);
-      await expect(reg.grantCrossBorderClearance(id, ethers.ZeroHash, 0, now + DAY))
+      const dave = w.dave.address;
+      await expect(reg.grantCrossBorderClearance(id, ethers.ZeroAddress, h(), 0, now + DAY))
+        .to.be.revertedWithCustomError(compliance, "ZeroAddress")
+        .withArgs(Field.Recipient);
+      await expect(reg.grantCrossBorderClearance(id, dave, ethers.ZeroHash, 0, now + DAY))
         .to.be.revertedWithCustomError(compliance, "ZeroHash")
-        .withArgs("routeHash");
-      await expect(reg.grantCrossBorderClearance(id, h(), 4, now + DAY))
+        .withArgs(Field.RouteHash);
+      await expect(reg.grantCrossBorderClearance(id, dave, h(), 4, now + DAY))
         .to.be.revertedWithCustomError(compliance, "OutOfRange")
-        .withArgs("mechanism", 4);
-      await expect(reg.grantCrossBorderClearance(id, h(), 99, now + DAY))
+        .withArgs(Field.Mechanism, 4);
+      await expect(reg.grantCrossBorderClearance(id, dave, h(), 99, now + DAY))
         .to.be.revertedWithCustomError(compliance, "OutOfRange")
-        .withArgs("mechanism", 99);
-      await expect(reg.grantCrossBorderClearance(id, h(), 0, now - 1))
+        .withArgs(Field.Mechanism, 99);
+      await expect(reg.grantCrossBorderClearance(id, dave, h(), 0, now - 1))
         .to.be.revertedWithCustomError(compliance, "InPast")
-        .withArgs("validUntil", now - 1, anyValue);
-      await expect(reg.grantCrossBorderClearance(999, h(), 0, now + DAY))
+        .withArgs(Field.ValidUntil, now - 1, anyValue);
+      await expect(reg.grantCrossBorderClearance(999, dave, h(), 0, now + DAY))
         .to.be.revertedWithCustomError(compliance, "UnknownAsset")
         .withArgs(999);
+      expect(await compliance.isCrossBorderCleared(id, dave)).to.equal(false);
     });
 
-    it("revokes a clearance; nothing to revoke afterwards", async () => {
+    it("revokes one recipient's clearance; the other's stays; nothing to revoke afterwards", async () => {
       const { compliance, registry } = w.ledger;
       const id = await register(w, w.alice);
-      await compliance.connect(w.regulator).grantCrossBorderClearance(id, h(), 0, (await time.latest()) + YEAR);
+      const until = (await time.latest()) + YEAR;
+      await compliance.connect(w.regulator).grantCrossBorderClearance(id, w.dave.address, h(), 0, until);
+      await compliance.connect(w.regulator).grantCrossBorderClearance(id, w.erin.address, h(), 0, until);
       expect(await registry.transferCheck(id, w.alice.address, w.dave.address)).to.equal(Reason.OK);
       const reason = h();
-      await expect(compliance.connect(w.regulator).revokeCrossBorderClearance(id, reason))
+      await expect(compliance.connect(w.regulator).revokeCrossBorderClearance(id, w.dave.address, reason))
         .to.emit(compliance, "CrossBorderRevoked")
-        .withArgs(id, reason, w.regulator.address);
-      expect(await compliance.isCrossBorderCleared(id)).to.equal(false);
-      expect((await compliance.clearanceOf(id)).validUntil).to.equal(0n);
+        .withArgs(id, w.dave.address, reason, w.regulator.address);
+      expect(await compliance.isCrossBorderCleared(id, w.dave.address)).to.equal(false);
+      expect((await compliance.clearanceOf(id, w.dave.address)).validUntil).to.equal(0n);
       expect(await registry.transferCheck(id, w.alice.address, w.dave.address)).to.equal(Reason.CrossBorderNotCleared);
-      await expect(compliance.connect(w.regulator).revokeCrossBorderClearance(id, h()))
+      expect(await compliance.isCrossBorderCleared(id, w.erin.address)).to.equal(true);
+      expect(await registry.transferCheck(id, w.alice.address, w.erin.address)).to.equal(Reason.OK);
+      await expect(compliance.connect(w.regulator).revokeCrossBorderClearance(id, w.dave.address, h()))
         .to.be.revertedWithCustomError(compliance, "NothingToRevoke")
         .withArgs(id);
-      await expect(compliance.connect(w.regulator).revokeCrossBorderClearance(id, ethers.ZeroHash))
+      await expect(compliance.connect(w.regulator).revokeCrossBorderClearance(id, w.bob.address, h()))
+        .to.be.revertedWithCustomError(compliance, "NothingToRevoke")
+        .withArgs(id);
+      await expect(compliance.connect(w.regulator).revokeCrossBorderClearance(id, w.erin.address, ethers.ZeroHash))
         .to.be.revertedWithCustomError(compliance, "ZeroHash")
-        .withArgs("reasonHash");
+        .withArgs(Field.ReasonHash);
+      expect(await compliance.isCrossBorderCleared(id, w.erin.address)).to.equal(true);
+    });
+
+    it("revoking a recipient's clearance suspends its cross-border licences only; a new clearance restores them", async () => {
+      const { compliance, licenses } = w.ledger;
+      const id = await register(w, w.alice);
+      const until = (await time.latest()) + YEAR;
+      await compliance.connect(w.regulator).grantCrossBorderClearance(id, w.dave.address, h(), 0, until);
+      await compliance.connect(w.regulator).grantCrossBorderClearance(id, w.erin.address, h(), 0, until);
+      const toDave = await licenses.nextLicenseId();
+      await licenses.connect(w.alice).grant(id, await licenseTerms(w.dave.address, { territory: Territory.CrossBorder }));
+      const toErin = await licenses.nextLicenseId();
+      await licenses.connect(w.alice).grant(id, await licenseTerms(w.erin.address, { territory: Territory.CrossBorder }));
+      const domestic = await licenses.nextLicenseId();
+      await licenses.connect(w.alice).grant(id, await licenseTerms(w.bob.address));
+
+      await compliance.connect(w.regulator).revokeCrossBorderClearance(id, w.dave.address, h());
+      expect(await licenses.stateOf(toDave)).to.equal(LicenseState.Suspended);
+      expect(await licenses.isInForce(toDave)).to.equal(false);
+      expect(await licenses.isInForce(toErin)).to.equal(true);
+      expect(await licenses.isInForce(domestic)).to.equal(true);
+
+      await compliance.connect(w.regulator).grantCrossBorderClearance(id, w.dave.address, h(), 0, until);
+      expect(await licenses.stateOf(toDave)).to.equal(LicenseState.Active);
     });
   });
 
@@ -263,10 +409,10 @@ describe("ComplianceRegistry", () => {
       const reg = compliance.connect(w.regulator);
       await expect(reg.approveSandbox(id, ethers.ZeroHash, now + DAY))
         .to.be.revertedWithCustomError(compliance, "ZeroHash")
-        .withArgs("approvalHash");
+        .withArgs(Field.ApprovalHash);
       await expect(reg.approveSandbox(id, h(), now))
         .to.be.revertedWithCustomError(compliance, "InPast")
-        .withArgs("validUntil", now, anyValue);
+        .withArgs(Field.ValidUntil, now, anyValue);
       await expect(reg.approveSandbox(4242, h(), now + DAY))
         .to.be.revertedWithCustomError(compliance, "UnknownAsset")
         .withArgs(4242);
@@ -287,7 +433,7 @@ describe("ComplianceRegistry", () => {
         .withArgs(id);
       await expect(compliance.connect(w.regulator).revokeSandbox(id, ethers.ZeroHash))
         .to.be.revertedWithCustomError(compliance, "ZeroHash")
-        .withArgs("reasonHash");
+        .withArgs(Field.ReasonHash);
     });
   });
 
@@ -296,23 +442,24 @@ describe("ComplianceRegistry", () => {
       const { compliance } = w.ledger;
       const id = await register(w, w.alice);
       const until = (await time.latest()) + YEAR;
-      await compliance.connect(w.regulator).grantCrossBorderClearance(id, h(), 0, until);
+      await compliance.connect(w.regulator).grantCrossBorderClearance(id, w.dave.address, h(), 0, until);
       await compliance.connect(w.regulator).approveSandbox(id, h(), until);
-      for (const who of [w.outsider, w.registrar, w.court, w.alice]) {
+      for (const who of [w.outsider, w.registrar, w.court, w.alice, w.admin]) {
         const c = compliance.connect(who);
         const calls = [
           () => c.confirmGrade(id, Grade.Important, h()),
-          () => c.recordDeidentificationReview(h(), true, h()),
-          () => c.grantCrossBorderClearance(id, h(), 0, until),
-          () => c.revokeCrossBorderClearance(id, h()),
+          () => c.recordDeidentificationReview(who.address, h(), true, h()),
+          () => c.grantCrossBorderClearance(id, w.erin.address, h(), 0, until),
+          () => c.revokeCrossBorderClearance(id, w.dave.address, h()),
           () => c.approveSandbox(id, h(), until),
           () => c.revokeSandbox(id, h()),
         ];
         for (const call of calls) {
-          await expect(call()).to.be.revertedWithCustomError(compliance, "MissingRole").withArgs(who.address, ROLES.REGULATOR);
+          await expect(call()).to.be.revertedWithCustomError(compliance, "AccessManagedUnauthorized").withArgs(who.address);
         }
       }
-      expect(await compliance.isCrossBorderCleared(id)).to.equal(true);
+      expect(await compliance.isCrossBorderCleared(id, w.dave.address)).to.equal(true);
+      expect(await compliance.isCrossBorderCleared(id, w.erin.address)).to.equal(false);
       expect(await compliance.isSandboxApproved(id)).to.equal(true);
       expect((await w.ledger.registry.recordOf(id)).grade).to.equal(BigInt(Grade.General));
     });

@@ -20,8 +20,8 @@ import { startServer, type RunningServer } from "../server/server";
 import type { Checkpoint } from "../server/store/store";
 import * as S from "../sdk/api/schemas";
 import { startAnvil, type AnvilNode } from "./helpers/anvil";
-import { deployAnvilWorld, type AnvilSigner, type AnvilWorld } from "./helpers/anvil-world";
-import { DAY, applicationAt, h, termsFor } from "./helpers/fixture";
+import { deployAnvilWorld, salt, type AnvilSigner, type AnvilWorld } from "./helpers/anvil-world";
+import { DAY, applicationAt, commitmentOf, h, termsFor, type ApplicationInput } from "./helpers/fixture";
 
 const POLL_MS = 20;
 /** Gas for the transactions handed to anvil_reorg (it would otherwise estimate on the pre-reorg state). */
@@ -238,7 +238,7 @@ describe("Indexer: reorgs on Anvil (in-process server following the head)", func
     return r;
   }
 
-  function eventArg(r: ContractTransactionReceipt, contract: "registry" | "licenses", event: string, arg: string): bigint {
+  function eventArg(r: ContractTransactionReceipt, contract: "office" | "licenses", event: string, arg: string): bigint {
     const iface = w.ledger[contract].interface;
     for (const log of r.logs) {
       if (lower(log.address) !== lower(w.addresses[contract])) continue;
@@ -247,12 +247,33 @@ describe("Indexer: reorgs on Anvil (in-process server following the head)", func
     }
     throw new Error(`no ${event} in ${r.hash}`);
   }
-  const appliedId = (r: ContractTransactionReceipt) => eventArg(r, "registry", "AssetApplied", "assetId");
+  const appliedId = (r: ContractTransactionReceipt) => eventArg(r, "office", "AssetApplied", "assetId");
 
-  /** A raw transaction for anvil_reorg: an unlocked dev account calling the registry. */
-  function registryTx(from: AnvilSigner, fn: "submit" | "transferFrom", args: unknown[]) {
+  /**
+   * An application whose commitment is mined now, to be revealed later: the commit–reveal
+   * needs the commitment in an earlier block, so the tests commit before the branch point and
+   * reveal on the branches (a reorg that drops a reveal leaves the commitment to reveal again).
+   */
+  interface Committed {
+    who: AnvilSigner;
+    app: ApplicationInput;
+    salt: string;
+  }
+  async function committed(who: AnvilSigner, app: ApplicationInput): Promise<Committed> {
+    const s = salt();
+    await mined(w.ledger.office.connect(who).commit(commitmentOf(who.address, String(app.contentHash), s)));
+    return { who, app, salt: s };
+  }
+  const reveal = (c: Committed, txs?: string[]) => mined(w.ledger.office.connect(c.who).submit(c.app, c.salt), txs);
+
+  /** A raw transaction for anvil_reorg: an unlocked dev account calling the office or the registry. */
+  function rawTx(from: AnvilSigner, call: { reveal: Committed } | { transferFrom: unknown[] }) {
+    if ("reveal" in call) {
+      const iface: Interface = w.ledger.office.interface;
+      return { from: from.address, to: w.addresses.office, data: iface.encodeFunctionData("submit", [call.reveal.app, call.reveal.salt]), gas: REORG_TX_GAS };
+    }
     const iface: Interface = w.ledger.registry.interface;
-    return { from: from.address, to: w.addresses.registry, data: iface.encodeFunctionData(fn, args), gas: REORG_TX_GAS };
+    return { from: from.address, to: w.addresses.registry, data: iface.encodeFunctionData("transferFrom", call.transferFrom), gas: REORG_TX_GAS };
   }
 
   /** Every transaction in blocks [from, to] succeeded; returns their hashes. */
@@ -275,18 +296,27 @@ describe("Indexer: reorgs on Anvil (in-process server following the head)", func
     a: bigint;
     /** alice's, publicity over: the old branch confirms it, the new one does not. */
     p: bigint;
+    /** alice's application the old branch reveals (committed before it). */
+    oldApp: Committed;
+    /** bob's application a new branch reveals, and carol's (both committed before the branch point). */
+    newApp: Committed;
+    laterApp: Committed;
   }
 
   async function prepare(): Promise<Prepared> {
     const reg = w.ledger.registry;
     const now = await node.timestamp();
-    const a = appliedId(await mined(reg.connect(w.alice).submit(applicationAt(now))));
-    const p = appliedId(await mined(reg.connect(w.alice).submit(applicationAt(now))));
+    const a = appliedId(await reveal(await committed(w.alice, applicationAt(now))));
+    const p = appliedId(await reveal(await committed(w.alice, applicationAt(now))));
     await mined(reg.connect(w.registrar).accept(a, DAY));
     await mined(reg.connect(w.registrar).accept(p, DAY));
     await node.increaseTime(DAY + 1);
     await mined(reg.connect(w.registrar).confirm(a));
-    return { a, p };
+    const t = await node.timestamp();
+    const oldApp = await committed(w.alice, applicationAt(t, { contentHash: lower(h("old-branch-content")) }));
+    const newApp = await committed(w.bob, applicationAt(t, { contentHash: lower(h("new-branch-content")) }));
+    const laterApp = await committed(w.carol, applicationAt(t, { contentHash: lower(h("later-branch-content")) }));
+    return { a, p, oldApp, newApp, laterApp };
   }
 
   interface OldBranch {
@@ -301,13 +331,13 @@ describe("Indexer: reorgs on Anvil (in-process server following the head)", func
     txs: string[];
   }
 
-  /** Four blocks: an application, a confirmation (mint), a licence, a transfer A alice → bob. */
-  async function oldBranch({ a, p }: Prepared): Promise<OldBranch> {
+  /** Four blocks: an application (the reveal), a confirmation (mint), a licence, a transfer A alice → bob. */
+  async function oldBranch({ a, p, oldApp }: Prepared): Promise<OldBranch> {
     const reg = w.ledger.registry;
     const txs: string[] = [];
     const now = await node.timestamp();
-    const oldHash = lower(h("old-branch-content"));
-    const x = appliedId(await mined(reg.connect(w.alice).submit(applicationAt(now, { contentHash: oldHash })), txs));
+    const oldHash = String(oldApp.app.contentHash);
+    const x = appliedId(await reveal(oldApp, txs));
     await mined(reg.connect(w.registrar).confirm(p), txs);
     const regNumberP = await reg.registrationNumber(p);
     const license = eventArg(
@@ -481,9 +511,8 @@ describe("Indexer: reorgs on Anvil (in-process server following the head)", func
 
     expect(await node.revert(snapshot)).to.equal(true);
     expect((await head()).number).to.equal(fork.number);
-    const now = await node.timestamp();
-    const newHash = lower(h("new-branch-content"));
-    const y = appliedId(await mined(reg.connect(w.bob).submit(applicationAt(now, { contentHash: newHash }))));
+    const newHash = String(prep.newApp.app.contentHash);
+    const y = appliedId(await reveal(prep.newApp));
     expect(y, "the new branch reuses the orphaned application's id").to.equal(old.x);
     await mined(reg.connect(w.alice).transferFrom(w.alice.address, w.carol.address, prep.a));
     await node.mine(4); // longer than the old branch: fork + 6 > fork + 4
@@ -506,16 +535,16 @@ describe("Indexer: reorgs on Anvil (in-process server following the head)", func
     const reorgs = x.s.indexer.status.reorgs;
 
     // Replace the old branch's four blocks with four others: bob's application (offset 0), A
-    // alice → carol (offset 1), an empty block (offset 2), carol's application (offset 3).
-    const now = await node.timestamp();
-    const newHash = lower(h("reorg-content"));
-    const laterHash = lower(h("reorg-later-content"));
+    // alice → carol (offset 1), an empty block (offset 2), carol's application (offset 3). Their
+    // commitments were mined before the old branch.
+    const newHash = String(prep.newApp.app.contentHash);
+    const laterHash = String(prep.laterApp.app.contentHash);
     await node.rpc("anvil_reorg", [
       4,
       [
-        [registryTx(w.bob, "submit", [applicationAt(now, { contentHash: newHash })]), 0],
-        [registryTx(w.alice, "transferFrom", [w.alice.address, w.carol.address, prep.a]), 1],
-        [registryTx(w.carol, "submit", [applicationAt(now, { contentHash: laterHash })]), 3],
+        [rawTx(w.bob, { reveal: prep.newApp }), 0],
+        [rawTx(w.alice, { transferFrom: [w.alice.address, w.carol.address, prep.a] }), 1],
+        [rawTx(w.carol, { reveal: prep.laterApp }), 3],
       ],
     ]);
     const replaced = await head();
@@ -550,15 +579,17 @@ describe("Indexer: reorgs on Anvil (in-process server following the head)", func
   });
 
   it("a reorg deeper than DRL_REORG_WINDOW halts the indexer and leaves the store exactly as it was", async function () {
-    const reg = w.ledger.registry;
     const window = 4;
+    const now = await node.timestamp();
+    // Commitments before the branch point, revealed on the branches.
+    const oldApps = await Promise.all([w.alice, w.bob, w.carol].map(async (who) => committed(who, applicationAt(now))));
+    const newApps = [await committed(w.bob, applicationAt(now, { contentHash: h("deep-new-branch") })), await committed(w.carol, applicationAt(now))];
     const x = await serve(newDir(), { DRL_REORG_WINDOW: window });
     await settled(x);
 
     const snapshot = await node.snapshot();
     const fork = await head();
-    const now = await node.timestamp();
-    for (const who of [w.alice, w.bob, w.carol]) await mined(reg.connect(who).submit(applicationAt(now)));
+    for (const c of oldApps) await reveal(c);
     await node.mine(3);
     const before = await settled(x);
     expect(before.number).to.equal(fork.number + 6); // deeper than the window: fork < before - window
@@ -567,8 +598,7 @@ describe("Indexer: reorgs on Anvil (in-process server following the head)", func
     const assetsBefore = await getOk(S.AssetList, x.s.url, "/v1/assets?limit=200");
 
     expect(await node.revert(snapshot)).to.equal(true);
-    await mined(reg.connect(w.bob).submit(applicationAt(now, { contentHash: h("deep-new-branch") })));
-    await mined(reg.connect(w.carol).submit(applicationAt(now)));
+    for (const c of newApps) await reveal(c);
     await node.mine(8);
 
     const deadline = Date.now() + 10_000;
@@ -630,9 +660,8 @@ describe("Indexer: reorgs on Anvil (in-process server following the head)", func
 
     // Rewrite the four blocks under the stopped server: same height, different events.
     expect(await node.revert(snapshot)).to.equal(true);
-    const now = await node.timestamp();
-    const newHash = lower(h("restart-content"));
-    await mined(reg.connect(w.bob).submit(applicationAt(now, { contentHash: newHash })));
+    const newHash = String(prep.newApp.app.contentHash);
+    await reveal(prep.newApp);
     await mined(reg.connect(w.alice).transferFrom(w.alice.address, w.carol.address, prep.a));
     await node.mine(2);
     const rewritten = await head();
@@ -678,9 +707,11 @@ describe("Indexer: reorgs on Anvil (in-process server following the head)", func
     // The step reads the logs of the new blocks, then their headers. If the blocks are replaced
     // in between, the headers (and so the checkpoint) come from the new branch while the
     // events came from the old one; the next step's checkpoint check then sees nothing wrong.
-    const reg = w.ledger.registry;
     const gate = await startGate(node.url);
     try {
+      const now = await node.timestamp();
+      const raceHash = lower(h("race-content"));
+      const raceApp = await committed(w.carol, applicationAt(now, { contentHash: raceHash }));
       const x = await serve(newDir(), { DRL_RPC_URL: gate.url });
       const c = await settled(x);
 
@@ -689,9 +720,7 @@ describe("Indexer: reorgs on Anvil (in-process server following the head)", func
       await node.mine(1);
       await held;
       // Meanwhile the empty block is replaced by one with an application in it.
-      const now = await node.timestamp();
-      const raceHash = lower(h("race-content"));
-      await node.rpc("anvil_reorg", [1, [[registryTx(w.carol, "submit", [applicationAt(now, { contentHash: raceHash })]), 0]]]);
+      await node.rpc("anvil_reorg", [1, [[rawTx(w.carol, { reveal: raceApp }), 0]]]);
       expect(await succeededIn(c.number + 1, c.number + 1)).to.have.length(1);
       const replacing = await head();
       gate.release();

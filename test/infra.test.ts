@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { Interface, JsonRpcProvider, Network, toQuantity, type InterfaceAbi } from "ethers";
+import { Interface, JsonRpcProvider, Network, ZeroAddress, toQuantity, type InterfaceAbi } from "ethers";
 import { LEDGER_CONTRACTS, type LedgerName } from "../scripts/lib/ledger";
 import { ROLES } from "../scripts/lib/roles";
 import { rawRpc, startAnvil, type AnvilNode } from "./helpers/anvil";
@@ -177,6 +177,9 @@ describe("Anvil test infrastructure", function () {
       const { manager, members } = w.ledger;
       expect((await manager.hasRole(ROLES.REGISTRAR, w.registrar.address))[0]).to.equal(true);
       expect((await manager.hasRole(ROLES.COURT, w.court.address))[0]).to.equal(true);
+      // A second court and a second exchange, as fixture.deployWorld has them.
+      expect((await manager.hasRole(ROLES.COURT, w.court2.address))[0]).to.equal(true);
+      expect((await manager.hasRole(ROLES.EXCHANGE, w.exchange2.address))[0]).to.equal(true);
       expect((await manager.hasRole(ROLES.ADMIN, w.admin.address))[0]).to.equal(true);
       expect((await members.memberOf(w.alice.address)).name).to.equal(MEMBER_NAMES.alice);
       expect((await members.standing(w.dave.address)).jurisdiction).to.equal(BigInt(Jurisdiction.Foreign));
@@ -186,7 +189,7 @@ describe("Anvil test infrastructure", function () {
     it("runScenario leaves the state it reports and emits every ledger event", async function () {
       this.timeout(60_000);
       s = await runScenario(w);
-      const { registry, licenses, pledges, disputes, evidence, milestones } = w.ledger;
+      const { registry, office, licenses, pledges, disputes, evidence, milestones, members, tradeDesk } = w.ledger;
       const a = s.assets;
 
       // End states, as the result says.
@@ -202,6 +205,21 @@ describe("Anvil test infrastructure", function () {
       expect(await pledges.activePledgeOf(a.pledged)).to.equal(s.pledges.active);
       expect(await registry.transferCheck(a.disputed, w.bob.address, w.carol.address)).to.equal(Reason.Disputed);
       expect((await disputes.objectionOf(s.objections.open)).status).to.equal(1n); // Open
+      expect((await disputes.objectionOf(s.objections.open)).admitted).to.equal(false);
+      expect((await disputes.objectionOf(s.objections.admitted)).admitted).to.equal(true);
+      // Two courts' holds on `frozen`, one per case.
+      expect(await disputes.holdOf(a.frozen, s.holds.caseA)).to.equal(w.court.address);
+      expect(await disputes.holdOf(a.frozen, s.holds.caseB)).to.equal(w.court2.address);
+      expect((await disputes.docketOf(a.frozen)).holds).to.equal(2n);
+      // `derived`: moved to bob by a court order that carried the pledge; its listing lapsed.
+      expect((await pledges.pledgeOf(s.pledges.carried)).pledgor).to.equal(w.bob.address);
+      expect((await pledges.pledgeOf(s.pledges.carried)).status).to.equal(2n); // Active
+      expect((await pledges.pledgeOf(s.pledges.discharged)).status).to.equal(6n); // Discharged
+      expect(await tradeDesk.liveListingOf(a.derived)).to.equal(ZeroAddress);
+      expect((await tradeDesk.listingOf(a.derived)).holder).to.equal(w.alice.address);
+      expect(await tradeDesk.isPlaced(w.bob.address, s.orders.placedHash)).to.equal(true);
+      expect(await tradeDesk.nonceUsed(w.bob.address, s.orders.placedNonce)).to.equal(true);
+      expect(await tradeDesk.nonceUsed(w.alice.address, s.orders.cancelledNonce)).to.equal(true);
       expect(await registry.transferCheck(a.expired, w.alice.address, w.bob.address)).to.equal(Reason.Expired);
       expect(await registry.isExpired(a.expired)).to.equal(true);
       for (const id of [a.cancelled, a.cancelledByCourt]) {
@@ -221,26 +239,39 @@ describe("Anvil test infrastructure", function () {
         expect(await registry.registrationNumber(a[name]), name).to.equal(number);
       }
       for (const [name, hash] of Object.entries(s.contentHashes) as [keyof typeof s.holders, string][]) {
-        expect((await registry.depositOf(hash)).assetId, name).to.equal(a[name]);
+        expect((await office.depositOf(hash)).assetId, name).to.equal(a[name]);
       }
+      expect(await office.revealWindow()).to.equal(BigInt(s.revealWindow));
       const [metadataHash, metadataVersion] = await registry.metadataOf(a.registered);
       expect([metadataHash, metadataVersion]).to.deep.equal([s.metadata.correctedHash, 2n]);
       expect(registered.validUntil).to.equal(BigInt(s.metadata.renewedValidUntil));
       expect(await registry.tokenURI(a.registered)).to.equal(`${s.accessManager.baseURI}${a.registered}`);
-      expect(await licenses.isInForce(s.licenseIds.root)).to.equal(true);
-      expect(await licenses.isInForce(s.licenseIds.crossBorder)).to.equal(true);
-      expect(await licenses.isInForce(s.licenseIds.revokedByLicensor)).to.equal(false);
-      expect(await licenses.isInForce(s.licenseIds.revokedByCourt)).to.equal(false);
+      // LicenseRegistry.stateOf: Active 1, Revoked 4, Ended 5, Suspended 7.
+      const state = async (id: bigint) => Number(await licenses.stateOf(id));
+      expect(await state(s.licenseIds.root)).to.equal(1);
+      expect(await state(s.licenseIds.crossBorder), "cross-border licence after its clearance was revoked").to.equal(7);
+      expect(await state(s.licenseIds.revokedByLicensor)).to.equal(4);
+      expect(await state(s.licenseIds.revokedByCourt)).to.equal(4);
+      expect(await state(s.licenseIds.consented)).to.equal(4);
+      expect(await state(s.licenseIds.lapsed)).to.equal(5);
+      expect(await state(s.licenseIds.endedByCancellation)).to.equal(5);
       expect(await licenses.nonceUsed(s.offer.signer, s.offer.nonce)).to.equal(true);
       expect(await licenses.nonceUsed(s.offer.signer, s.offer.cancelledNonce)).to.equal(true);
-      const [valid] = await evidence.verify(s.evidence.root, s.evidence.leaf, s.evidence.proof);
+      const [valid] = await evidence.verify(w.alice.address, s.evidence.root, s.evidence.leaf, s.evidence.proof);
       expect(valid).to.equal(true);
-      expect((await evidence.anchorOf(s.evidence.revokedRoot)).revoked).to.equal(true);
+      const [validForBob] = await evidence.verify(w.bob.address, s.evidence.root, s.evidence.leaf, s.evidence.proof);
+      expect(validForBob, "bob revoked his own anchor of the same root").to.equal(false);
+      expect((await evidence.anchorOf(w.bob.address, s.evidence.revokedRoot)).revoked).to.equal(true);
       for (const kind of [Milestone.Registration, Milestone.Listing, Milestone.Trade, Milestone.FinancialStatements, Milestone.Financing]) {
         expect((await milestones.milestoneOf(a.registered, kind)).set, `milestone ${kind}`).to.equal(true);
       }
       expect((await milestones.milestoneOf(a.traded, Milestone.Opening)).set).to.equal(true);
-      expect(await w.ledger.members.isActive(s.members.erin)).to.equal(true);
+      // Financing of `registered` was annulled and recorded again.
+      expect((await milestones.milestoneOf(a.registered, Milestone.Financing)).annulled).to.equal(false);
+      // erin's organisation was rebound: the old account is retired (status 3), the new one holds erin's asset.
+      expect((await members.memberOf(s.members.erin)).status).to.equal(3n);
+      expect(await members.isActive(s.members.erinNew)).to.equal(true);
+      expect(await members.accountOfOrganisation(s.members.erinOrgIdHash)).to.equal(s.members.erinNew);
       expect(s.endTimestamp).to.be.greaterThan(s.expiredValidUntil);
 
       // Every event of every deployed ABI is in the chain's logs, decoded with the file's ABIs.
@@ -281,8 +312,8 @@ describe("Anvil test infrastructure", function () {
       expect(load.lastId).to.equal(nextId + 599n);
       expect(load.fromBlock).to.equal(before + 1);
       expect(await w.ledger.registry.nextAssetId()).to.equal(load.lastId + 1n);
-      // 600 AssetApplied, 50 PublicityStarted, 50 × (Transfer + AssetRegistered).
-      expect(load.events).to.equal(750);
+      // 6 ApplicationCommitted (one per batch of 100), 600 AssetApplied, 50 PublicityStarted, 50 × (Transfer + AssetRegistered).
+      expect(load.events).to.equal(756);
       const logs = await node.rpc<RawLog[]>("eth_getLogs", [{ fromBlock: toQuantity(before + 1), toBlock: "latest" }]);
       expect(logs).to.have.length(load.events);
       expect(await w.ledger.registry.statusOf(load.firstId + 49n)).to.equal(Status.Registered);

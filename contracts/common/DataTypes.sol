@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-/// @notice Shared vocabulary of the ledger (see DOMAIN.md). Enum values are part of the event
-///         interface: append new values, never reorder.
+/// @notice Shared vocabulary of the ledger (the domain is described in README.md and
+///         contracts/README.md). Enum values are part of the event interface: append new
+///         values, never reorder.
 
 /// @notice Bit set of the three rights (三权分置).
 library Rights {
@@ -80,7 +81,8 @@ enum Territory {
     CrossBorder
 }
 
-/// @notice Answer of the pre-trade views. Order of evaluation is documented in contracts/README.md.
+/// @notice One check of the transfer rule. The pre-trade views answer the first that fails
+///         (in the order of contracts/README.md) and, as a bit set `1 << reason`, all of them.
 enum Reason {
     OK,
     NotRegistered,
@@ -92,7 +94,8 @@ enum Reason {
     CoreData,
     NotMember,
     CrossBorderNotCleared,
-    NotHolder
+    NotHolder,
+    RightsNotClaimed
 }
 
 /// @notice The six "firsts" of the seed policy.
@@ -105,12 +108,97 @@ enum Milestone {
     Financing
 }
 
-/// @notice Registration facts kept per asset (one storage slot, first written when the
-///         registrar confirms or the first objection or change arrives).
+/// @notice What a court order that moves a pledged asset does with the pledge.
+enum PledgeAction {
+    None, // the asset is not pledged
+    Carry, // the pledge binds the new holder
+    Discharge // the pledge ends
+}
+
+/// @notice Registration facts kept per asset (one slot, written when the registrar accepts
+///         the application). Who confirmed it is in the `AssetRegistered` event.
 struct Registration {
-    address confirmedBy;
-    uint32 confirmedAt;
-    uint16 openObjections;
+    uint32 appliedAt;
+    uint32 publicityEnd;
+    uint32 confirmedAt; // in `registrationOf` only; stored in the record's time field
     uint16 metadataVersion;
-    MemberType registrantType; // set at confirmation
+    uint16 openLicenses; // licences granted and not yet revoked or ended (see LicenseRegistry)
+}
+
+/// @notice Names of the arguments the shared input errors (ILedgerErrors) reject, so that an
+///         error says which field is wrong with a typed value. Append only.
+enum Field {
+    Account,
+    OrgIdHash,
+    Name,
+    MemberType,
+    Jurisdiction,
+    ReasonHash,
+    AreaCode,
+    Members,
+    Registry,
+    Compliance,
+    Licenses,
+    Milestones,
+    Disputes,
+    Pledges,
+    To,
+    Buyer,
+    Licensee,
+    Pledgee,
+    Recipient,
+    Kind,
+    ProductForm,
+    Category,
+    Rights,
+    SourceType,
+    Grade,
+    PersonalInfo,
+    ValidUntil,
+    SourceEvidenceHash,
+    ContentHash,
+    MetadataHash,
+    MetadataUri,
+    Parents,
+    ParentLicenses,
+    PublicityPeriod,
+    NewValidUntil,
+    EvidenceHash,
+    DecisionHash,
+    CaseHash,
+    Ruling,
+    ListingRefHash,
+    ExchangeRefHash,
+    Currency,
+    Mode,
+    Territory,
+    Start,
+    End,
+    ScopeHash,
+    TermsHash,
+    FeeCurrency,
+    ReportHash,
+    RouteHash,
+    Mechanism,
+    ApprovalHash,
+    Treatment,
+    Method,
+    Value,
+    ValuationDate,
+    SecuredAmount,
+    DueDate,
+    RegistryRefHash,
+    Root,
+    ItemCount,
+    Commitment,
+    RevealWindow,
+    Batch,
+    LicenseIds,
+    ObjectionIds,
+    PledgeAction,
+    LicenseId,
+    Deadline,
+    Exchange,
+    BaseURI,
+    Targets
 }

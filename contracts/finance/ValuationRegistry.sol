@@ -1,16 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-pragma solidity ^0.8.24;
+pragma solidity 0.8.28;
 
 import {LedgerAccess} from "../access/LedgerAccess.sol";
-import {Roles} from "../access/Roles.sol";
+import {IAssetRuleErrors} from "../interfaces/IAssetRuleErrors.sol";
 import {IDataAssetRegistry} from "../interfaces/IDataAssetRegistry.sol";
-import {AssetStatus} from "../common/DataTypes.sol";
-import "../common/Errors.sol";
+import {AssetStatus, Field} from "../common/DataTypes.sol";
 
 /// @title ValuationRegistry
 /// @notice Valuation reports recorded by evaluators (数据资产评估): method, value, currency,
 ///         valuation date and report hash. The latest is kept in storage; all are in events.
-contract ValuationRegistry is LedgerAccess {
+contract ValuationRegistry is LedgerAccess, IAssetRuleErrors {
     enum Method {
         Cost,
         Market,
@@ -44,11 +43,10 @@ contract ValuationRegistry is LedgerAccess {
         bytes32 reportHash
     );
 
-    error AssetNotRegistered(uint256 assetId);
     error ValuationDateInFuture(uint40 valuationDate);
 
     constructor(address manager, IDataAssetRegistry registry_) LedgerAccess(manager) {
-        if (address(registry_) == address(0)) revert ZeroAddress("registry");
+        if (address(registry_) == address(0)) revert ZeroAddress(Field.Registry);
         registry = registry_;
     }
 
@@ -62,15 +60,15 @@ contract ValuationRegistry is LedgerAccess {
     /// @return valuationId The new record.
     function record(uint256 assetId, uint8 method, uint128 value, bytes3 currency, uint40 valuationDate, bytes32 reportHash)
         external
-        onlyRole(Roles.EVALUATOR)
+        restricted
         returns (uint256 valuationId)
     {
-        if (method > uint8(Method.Income)) revert OutOfRange("method", method);
-        if (value == 0) revert OutOfRange("value", 0);
-        if (currency == bytes3(0)) revert ZeroHash("currency");
-        if (valuationDate == 0) revert OutOfRange("valuationDate", 0);
+        if (method > uint8(Method.Income)) revert OutOfRange(Field.Method, method);
+        if (value == 0) revert OutOfRange(Field.Value, 0);
+        if (currency == bytes3(0)) revert ZeroHash(Field.Currency);
+        if (valuationDate == 0) revert OutOfRange(Field.ValuationDate, 0);
         if (valuationDate > block.timestamp) revert ValuationDateInFuture(valuationDate);
-        if (reportHash == bytes32(0)) revert ZeroHash("reportHash");
+        if (reportHash == bytes32(0)) revert ZeroHash(Field.ReportHash);
         if (registry.statusOf(assetId) != AssetStatus.Registered) revert AssetNotRegistered(assetId);
         valuationId = _nextValuationId++;
         _valuations[valuationId] = Valuation(value, currency, Method(method), valuationDate, msg.sender, reportHash);
@@ -78,13 +76,18 @@ contract ValuationRegistry is LedgerAccess {
         emit ValuationRecorded(valuationId, assetId, msg.sender, Method(method), value, currency, valuationDate, reportHash);
     }
 
-    /// @notice The latest valuation of an asset (id 0 if none).
+    /// @notice The latest valuation of an asset.
+    /// @param assetId The asset.
+    /// @return valuationId Its id (0 if none).
+    /// @return valuation The record.
     function latestOf(uint256 assetId) external view returns (uint256 valuationId, Valuation memory valuation) {
         valuationId = _latest[assetId];
         valuation = _valuations[valuationId];
     }
 
     /// @notice A valuation record.
+    /// @param valuationId The valuation.
+    /// @return The record (evaluator zero for an unknown id).
     function valuationOf(uint256 valuationId) external view returns (Valuation memory) {
         return _valuations[valuationId];
     }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-pragma solidity ^0.8.24;
+pragma solidity 0.8.28;
 
 import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
 import {IERC4906} from "@openzeppelin/contracts/interfaces/IERC4906.sol";
@@ -8,114 +8,96 @@ import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {LedgerAccess} from "../access/LedgerAccess.sol";
 import {Roles} from "../access/Roles.sol";
-import {IMemberRegistry} from "../interfaces/IMemberRegistry.sol";
+import {IAssetRuleErrors} from "../interfaces/IAssetRuleErrors.sol";
 import {ICompliance} from "../interfaces/ICompliance.sol";
+import {IDataAssetRegistry} from "../interfaces/IDataAssetRegistry.sol";
 import {ILicenseRegistry} from "../interfaces/ILicenseRegistry.sol";
+import {IMemberRegistry} from "../interfaces/IMemberRegistry.sol";
 import {RegistrationNumber} from "./RegistrationNumber.sol";
-import "../common/DataTypes.sol";
-import "../common/Errors.sol";
+import {
+    AssetStatus,
+    DataCategory,
+    Field,
+    Jurisdiction,
+    MemberType,
+    Reason,
+    Registration,
+    SecurityGrade,
+    Territory
+} from "../common/DataTypes.sol";
 
 /// @title DataAssetRegistry
-/// @notice One ERC-721 token per registration unit (a data resource or data product). Whoever
-///         holds the token holds the holding right. Runs the registration workflow (apply →
-///         accept/refuse → publicity → confirm), later changes, corrections, renewals and
-///         cancellations, and enforces every rule on a change of holder.
-/// @dev Storage is packed into two slots per asset plus the metadata hash; descriptive fields
-///      that no rule reads after application (source type, source evidence, parents,
-///      personal-information status, metadata URI) live in the `AssetApplied` event, which is
-///      on chain and is what the indexer and certificates read. Every pre-trade view and the
-///      state change it predicts go through `_reason`.
-contract DataAssetRegistry is ERC721, IERC4906, LedgerAccess {
-    // ─── Types ───────────────────────────────────────────────────────────────────────────
-
-    /// @notice What an applicant submits. Enum-typed fields are uint8 so that an out-of-range
-    ///         value gets a custom error instead of an ABI-decoder panic.
-    struct Application {
-        uint8 kind; // AssetKind
-        uint8 productForm; // ProductForm: None for a resource, anything else for a product
-        uint8 category; // DataCategory
-        uint8 rights; // Rights bit set, 1..7
-        uint8 sourceType; // SourceType
-        uint8 grade; // SecurityGrade
-        uint8 personalInfo; // PersonalInfo
-        uint32 validUntil; // unix seconds; at most MAX_VALIDITY after application
-        bytes32 sourceEvidenceHash; // authorisation letter, purchase contract, collection log...
-        bytes32 contentHash; // the dataset fingerprint (存证)
-        bytes32 metadataHash; // hash of the off-chain metadata document
-        string metadataUri;
-        uint256[] parents; // registered assets this one is derived from
-        uint256[] parentLicenses; // per parent: 0 if the applicant holds it, else a processing-use licence id
-    }
-
+/// @notice One ERC-721 token per registration unit (a data resource or data product): whoever
+///         holds it holds the holding right. Keeps the records, runs review (accept, refuse,
+///         publicity, confirm) and the later changes (change, correction, renewal,
+///         cancellation, key recovery), and decides every change of holder with one transfer
+///         rule. Applications arrive from the RegistrationOffice; disputes, pledges,
+///         compliance, licences and trades act through the module hooks, each gated by its
+///         module role in the AccessManager.
+/// @dev Two slots per asset plus the metadata hash: `Record` (everything the rule reads) and
+///      `Facts` (from acceptance on), so that the lifecycle writes each no more often than a
+///      plain registry would. Descriptive fields no rule reads (kind, source, parents, the
+///      confirming registrar...) are in the events.
+contract DataAssetRegistry is IDataAssetRegistry, ERC721, IERC4906, LedgerAccess, IAssetRuleErrors {
     /// @dev Slot A: everything a transfer check reads.
     struct Record {
         address holder; // the applicant until confirmation, then the token holder
         AssetStatus status;
         SecurityGrade grade;
         uint8 rights;
-        uint8 flags; // FLAG_* in bits 0-2, DataCategory in bits 4-5
+        uint8 flags; // FLAG_* in bits 0-3, DataCategory in bits 4-5, MemberType of the registrant in bits 6-7
         uint32 validUntil;
+        uint32 time; // applied: the application time; in publicity: its end; registered (and cancelled after): the confirmation time
+    }
+
+    /// @dev Slot B: written when the registrar accepts (or at an earlier correction).
+    struct Facts {
+        uint32 appliedAt;
         uint32 publicityEnd;
+        uint16 metadataVersion;
+        uint16 openLicenses;
     }
-
-    // Slot B is `Registration` (common/DataTypes.sol): registration facts and counters.
-
-    /// @dev Content-hash index: the id holding a fingerprint and when it was deposited.
-    struct Deposit {
-        uint64 assetId;
-        uint40 depositedAt;
-    }
-
-    // ─── Constants and immutables ────────────────────────────────────────────────────────
 
     uint8 private constant FLAG_FROZEN = 1;
     uint8 private constant FLAG_PLEDGED = 2;
-    uint8 private constant FLAG_DISPUTED = 4;
+    uint8 private constant FLAG_DISPUTED = 4; // an admitted objection is open
+    uint8 private constant FLAG_OBJECTED = 8; // an objection is open (blocks confirmation)
     uint8 private constant CATEGORY_SHIFT = 4;
+    uint8 private constant TYPE_SHIFT = 6;
+
+    /// @dev The evaluation order of the rule, as 4-bit Reason values from the low end.
+    uint256 private constant ORDER = 0x9842375ba16;
+    uint256 private constant ORDER_LENGTH = 11;
 
     /// @notice Longest validity a registration or renewal may state (3 years, Beijing's data-IP rules).
     uint256 public constant MAX_VALIDITY = 3 * 365 days;
     /// @notice Shortest and longest publicity windows the registrar may set.
     uint32 public constant MIN_PUBLICITY = 1 days;
     uint32 public constant MAX_PUBLICITY = 90 days;
-    /// @notice Most parents a derived asset may name (bounds the check loop).
-    uint256 public constant MAX_PARENTS = 16;
-    /// @notice Most applications in one `submitBatch` (fits under a 16,777,216 gas transaction cap).
-    uint256 public constant MAX_BATCH = 100;
 
+    /// @inheritdoc IDataAssetRegistry
     IMemberRegistry public immutable members;
     /// @notice Six-digit administrative area code of this registry, printed in registration numbers.
     uint32 public immutable areaCode;
 
-    // ─── Storage ─────────────────────────────────────────────────────────────────────────
-
+    /// @inheritdoc IDataAssetRegistry
     ICompliance public compliance;
+    /// @inheritdoc IDataAssetRegistry
     ILicenseRegistry public licenses;
     string private _baseTokenURI;
     uint256 private _nextId = 1;
 
     mapping(uint256 assetId => Record) private _records;
-    mapping(uint256 assetId => Registration) private _registrations;
+    mapping(uint256 assetId => Facts) private _facts;
     mapping(uint256 assetId => bytes32) private _metadataHash;
     mapping(uint256 assetId => mapping(uint256 version => bytes32)) private _metadataHistory;
-    mapping(bytes32 contentHash => Deposit) private _deposits;
     mapping(address account => uint256) private _holdings;
 
-    // ─── Events ──────────────────────────────────────────────────────────────────────────
-
-    /// @notice An application was filed. Carries every field the applicant stated.
-    event AssetApplied(
-        uint256 indexed assetId,
-        address indexed applicant,
-        bytes32 indexed contentHash,
-        Application application,
-        MemberType registrantType
-    );
     /// @notice The registrar accepted an application and opened its publicity window.
     event PublicityStarted(uint256 indexed assetId, address indexed registrar, uint32 publicityEnd);
     /// @notice The registrar refused an application.
     event ApplicationRefused(uint256 indexed assetId, address indexed registrar, bytes32 reasonHash);
-    /// @notice The registration was confirmed: the token is minted and the first-registration milestone set.
+    /// @notice The registration was confirmed: the token is minted; this is also the first registration.
     event AssetRegistered(
         uint256 indexed assetId,
         address indexed holder,
@@ -142,56 +124,37 @@ contract DataAssetRegistry is ERC721, IERC4906, LedgerAccess {
     event AssetRenewed(uint256 indexed assetId, address indexed registrar, uint32 previousValidUntil, uint32 newValidUntil, bytes32 evidenceHash);
     /// @notice The asset was cancelled (注销) by its holder, the registrar, or an order or ruling.
     event RegistrationCancelled(uint256 indexed assetId, address indexed by, address indexed lastHolder, bytes32 reasonHash);
-    /// @notice The open-objection count changed (disputed while it is above zero).
-    event DisputeCountChanged(uint256 indexed assetId, uint16 openObjections);
-    /// @notice A court froze or unfroze the asset.
+    /// @notice Whether objections are open (confirmation waits) and whether one is admitted (disputed).
+    event DisputeFlagsChanged(uint256 indexed assetId, bool objectionsOpen, bool disputed);
+    /// @notice The asset became frozen (its first court hold) or free (its last hold lifted).
     event FrozenChanged(uint256 indexed assetId, bool frozen);
     /// @notice A pledge took effect or ended.
     event PledgedChanged(uint256 indexed assetId, bool pledged);
     /// @notice The regulator set the security grade.
     event GradeChanged(uint256 indexed assetId, SecurityGrade previousGrade, SecurityGrade newGrade);
-    /// @notice The holder changed by a court order, a ruling or a pledge enforcement (the
-    ///         ERC-721 Transfer event is emitted as well).
+    /// @notice The holder changed by a court order, a ruling or a pledge enforcement (with `Transfer`).
     event ForcedTransfer(uint256 indexed assetId, address indexed from, address indexed to, address module, bytes32 caseHash);
-    /// @notice The admin wired the compliance and licence modules.
+    /// @notice The registrar moved the asset between two accounts of one organisation after a key
+    ///         rotation (with `Transfer`).
+    event RecoveryTransfer(uint256 indexed assetId, address indexed from, address indexed to, address registrar, bytes32 reasonHash);
+    /// @notice The admin wired the compliance and licence modules the registry consults.
     event ModulesSet(address compliance, address licenses);
     /// @notice The admin changed the base of `tokenURI`.
     event BaseURISet(string baseURI);
 
-    // ─── Errors ──────────────────────────────────────────────────────────────────────────
-
-    error NotActiveMember(address account);
-    error CoreDataNotRegistrable();
-    error DeidentificationReviewMissing(bytes32 contentHash);
-    error ContentAlreadyRegistered(bytes32 contentHash, uint256 existingAssetId);
-    error ParentNotRegistered(uint256 parentId);
-    error ParentRightsMissing(uint256 parentId, address applicant);
-    error SourceParentsMismatch(uint8 sourceType, uint256 parentCount);
-    error ProductFormMismatch(uint8 kind, uint8 productForm);
-    error BatchTooLarge(uint256 size, uint256 max);
-    error WrongStatus(uint256 assetId, AssetStatus status);
     error PublicityNotOver(uint256 assetId, uint32 publicityEnd);
-    error ObjectionsOpen(uint256 assetId, uint16 openObjections);
-    error NotHolder(uint256 assetId, address account);
-    error NotAuthorisedToCancel(uint256 assetId, address account);
-    error AssetNotRegistered(uint256 assetId);
-    error AssetDisputed(uint256 assetId);
-    error AssetFrozen(uint256 assetId);
-    error AssetPledged(uint256 assetId);
-    error AssetExpired(uint256 assetId, uint32 validUntil);
-    error AssetCancelled(uint256 assetId);
-    error CoreDataRestricted(uint256 assetId);
-    error CrossBorderNotCleared(uint256 assetId, address counterparty);
+    error ObjectionsOpen(uint256 assetId);
     error RenewalNotLater(uint32 currentValidUntil, uint32 requested);
     error AlreadyInState(uint256 assetId);
-    error ModulesNotSet();
+    error LicensesOpen(uint256 assetId, uint16 openLicenses);
+    error NotSameOrganisation(address from, address to);
 
     constructor(address manager, IMemberRegistry memberRegistry, uint32 areaCode_, string memory baseURI)
         ERC721("Data Rights Ledger Registration", "DRL")
         LedgerAccess(manager)
     {
-        if (address(memberRegistry) == address(0)) revert ZeroAddress("memberRegistry");
-        if (areaCode_ > 999_999) revert OutOfRange("areaCode", areaCode_);
+        if (address(memberRegistry) == address(0)) revert ZeroAddress(Field.Members);
+        if (areaCode_ > 999_999) revert OutOfRange(Field.AreaCode, areaCode_);
         members = memberRegistry;
         areaCode = areaCode_;
         _baseTokenURI = baseURI;
@@ -203,8 +166,8 @@ contract DataAssetRegistry is ERC721, IERC4906, LedgerAccess {
     /// @param compliance_ The ComplianceRegistry.
     /// @param licenses_ The LicenseRegistry.
     function setModules(ICompliance compliance_, ILicenseRegistry licenses_) external restricted {
-        if (address(compliance_) == address(0)) revert ZeroAddress("compliance");
-        if (address(licenses_) == address(0)) revert ZeroAddress("licenses");
+        if (address(compliance_) == address(0)) revert ZeroAddress(Field.Compliance);
+        if (address(licenses_) == address(0)) revert ZeroAddress(Field.Licenses);
         compliance = compliance_;
         licenses = licenses_;
         emit ModulesSet(address(compliance_), address(licenses_));
@@ -218,83 +181,98 @@ contract DataAssetRegistry is ERC721, IERC4906, LedgerAccess {
         emit BatchMetadataUpdate(1, type(uint256).max);
     }
 
-    // ─── Registration workflow ───────────────────────────────────────────────────────────
+    // ─── Applications (RegistrationOffice) and review (registrar) ────────────────────────
 
-    /// @notice Files an application for one registration unit. The caller must be an active member.
-    /// @param app The application; see `Application`.
+    /// @notice RegistrationOffice: records a validated application and issues its id. The
+    ///         office emits `AssetApplied` with every field.
+    /// @param applicant The applying member.
+    /// @param registrantType The applicant's member type (printed in the registration number).
+    /// @param grade The security grade stated (never core).
+    /// @param rights The rights claimed.
+    /// @param category The data category.
+    /// @param validUntil End of validity.
+    /// @param metadataHash Hash of the metadata document.
     /// @return assetId The new asset (and future token) id.
-    function submit(Application calldata app) external returns (uint256 assetId) {
-        MemberType registrantType = _requireActiveMember(msg.sender);
-        assetId = _nextId;
-        _apply(app, assetId, registrantType);
-        _nextId = assetId + 1;
-    }
-
-    /// @notice Files many applications in one transaction (at most MAX_BATCH).
-    /// @param apps The applications.
-    /// @return firstId The id of the first; the rest follow consecutively.
-    function submitBatch(Application[] calldata apps) external returns (uint256 firstId) {
-        uint256 n = apps.length;
-        if (n == 0 || n > MAX_BATCH) revert BatchTooLarge(n, MAX_BATCH);
-        MemberType registrantType = _requireActiveMember(msg.sender);
-        firstId = _nextId;
-        for (uint256 i = 0; i < n; ++i) {
-            _apply(apps[i], firstId + i, registrantType);
+    function openApplication(
+        address applicant,
+        MemberType registrantType,
+        SecurityGrade grade,
+        uint8 rights,
+        DataCategory category,
+        uint32 validUntil,
+        bytes32 metadataHash
+    ) external onlyModule(Roles.REGISTRATION_MODULE) returns (uint256 assetId) {
+        assetId = _nextId++;
+        // One store of the whole slot: assigning the struct would first read the (fresh) slot
+        // to merge its packed fields. Layout: holder | status | grade | rights | flags | validUntil | time.
+        uint256 word = uint256(uint160(applicant)) | (uint256(uint8(AssetStatus.Applied)) << 160)
+            | (uint256(uint8(grade)) << 168) | (uint256(rights) << 176)
+            | (uint256((uint8(category) << CATEGORY_SHIFT) | (uint8(registrantType) << TYPE_SHIFT)) << 184)
+            | (uint256(validUntil) << 192) | (block.timestamp << 224);
+        Record storage r = _records[assetId];
+        assembly ("memory-safe") {
+            sstore(r.slot, word)
         }
-        _nextId = firstId + n;
+        _metadataHash[assetId] = metadataHash;
     }
 
     /// @notice Accepts an application and opens its publicity (公示) window.
     /// @param assetId The application.
     /// @param publicityPeriod Window length in seconds, between MIN_PUBLICITY and MAX_PUBLICITY.
-    function accept(uint256 assetId, uint32 publicityPeriod) external onlyRole(Roles.REGISTRAR) {
+    function accept(uint256 assetId, uint32 publicityPeriod) external restricted {
         if (publicityPeriod < MIN_PUBLICITY || publicityPeriod > MAX_PUBLICITY) {
-            revert OutOfRange("publicityPeriod", publicityPeriod);
+            revert OutOfRange(Field.PublicityPeriod, publicityPeriod);
         }
         Record storage r = _records[assetId];
         if (r.status != AssetStatus.Applied) revert WrongStatus(assetId, r.status);
         uint32 end = uint32(block.timestamp) + publicityPeriod;
+        Facts storage f = _facts[assetId];
+        f.appliedAt = r.time;
+        f.publicityEnd = end;
         r.status = AssetStatus.Publicity;
-        r.publicityEnd = end;
+        r.time = end;
         emit PublicityStarted(assetId, msg.sender, end);
     }
 
-    /// @notice Refuses an application, during review or publicity. Its content hash may be deposited again.
+    /// @notice Refuses an application, during review or publicity. Its content hash may then be
+    ///         applied for again; its first deposit time stays.
     /// @param assetId The application.
     /// @param reasonHash Hash of the written reasons.
-    function refuse(uint256 assetId, bytes32 reasonHash) external onlyRole(Roles.REGISTRAR) {
-        if (reasonHash == bytes32(0)) revert ZeroHash("reasonHash");
+    function refuse(uint256 assetId, bytes32 reasonHash) external restricted {
+        if (reasonHash == bytes32(0)) revert ZeroHash(Field.ReasonHash);
         Record storage r = _records[assetId];
-        if (r.status != AssetStatus.Applied && r.status != AssetStatus.Publicity) revert WrongStatus(assetId, r.status);
+        if (!_isPending(r.status)) revert WrongStatus(assetId, r.status);
         r.status = AssetStatus.Refused;
         emit ApplicationRefused(assetId, msg.sender, reasonHash);
     }
 
-    /// @notice Confirms a registration after its publicity window closed with no open objection.
-    ///         Mints the token to the applicant and records the first-registration milestone.
+    /// @notice Confirms a registration after its publicity window closed with no open objection,
+    ///         and mints the token to the applicant.
     /// @param assetId The application.
-    function confirm(uint256 assetId) external onlyRole(Roles.REGISTRAR) {
+    function confirm(uint256 assetId) external restricted {
         Record storage r = _records[assetId];
         if (r.status != AssetStatus.Publicity) revert WrongStatus(assetId, r.status);
-        if (block.timestamp < r.publicityEnd) revert PublicityNotOver(assetId, r.publicityEnd);
-        Registration storage reg = _registrations[assetId];
-        if (reg.openObjections != 0) revert ObjectionsOpen(assetId, reg.openObjections);
-        if (r.validUntil <= block.timestamp) revert AssetExpired(assetId, r.validUntil);
+        if (block.timestamp < r.time) revert PublicityNotOver(assetId, r.time);
+        uint8 flags = r.flags;
+        if (flags & FLAG_OBJECTED != 0) revert ObjectionsOpen(assetId);
+        if (r.validUntil < block.timestamp) revert AssetExpired(assetId, r.validUntil);
         // The regulator may have graded it core during review or publicity.
         if (r.grade == SecurityGrade.Core) revert CoreDataNotRegistrable();
         address holder = r.holder;
-        MemberType registrantType = _requireActiveMember(holder);
+        if (!members.isActive(holder)) revert NotActiveMember(holder);
 
         r.status = AssetStatus.Registered;
-        reg.confirmedBy = msg.sender;
-        reg.confirmedAt = uint32(block.timestamp);
-        reg.registrantType = registrantType;
-        _move(address(0), holder, assetId);
+        r.time = uint32(block.timestamp);
+        // A mint to the applicant, who is already the record's holder.
+        unchecked {
+            _holdings[holder] += 1;
+        }
+        emit Transfer(address(0), holder, assetId);
         emit AssetRegistered(
             assetId,
             holder,
             msg.sender,
-            RegistrationNumber.format(block.timestamp, areaCode, uint8(registrantType) + 1, assetId),
+            RegistrationNumber.format(block.timestamp, areaCode, (flags >> TYPE_SHIFT) + 1, assetId),
             uint32(block.timestamp),
             r.validUntil
         );
@@ -306,11 +284,10 @@ contract DataAssetRegistry is ERC721, IERC4906, LedgerAccess {
     /// @param assetId The asset.
     /// @param newMetadataHash Hash of the new metadata document.
     /// @param newUri Where the new document lives.
-    function changeMetadata(uint256 assetId, bytes32 newMetadataHash, string calldata newUri) external {
-        if (newMetadataHash == bytes32(0)) revert ZeroHash("newMetadataHash");
-        if (bytes(newUri).length == 0) revert EmptyString("newUri");
+    function changeMetadata(uint256 assetId, bytes32 newMetadataHash, string calldata newUri) external whenOpen {
+        _requireMetadata(newMetadataHash, newUri);
         Record storage r = _records[assetId];
-        _requireLive(assetId, r);
+        _requireRegistered(assetId, r);
         if (r.holder != msg.sender) revert NotHolder(assetId, msg.sender);
         if (r.flags & FLAG_FROZEN != 0) revert AssetFrozen(assetId);
         (uint16 version, bytes32 previous) = _setMetadata(assetId, newMetadataHash);
@@ -325,113 +302,139 @@ contract DataAssetRegistry is ERC721, IERC4906, LedgerAccess {
     /// @param reasonHash Hash of the correction decision.
     function correct(uint256 assetId, bytes32 newMetadataHash, string calldata newUri, bytes32 reasonHash)
         external
-        onlyRole(Roles.REGISTRAR)
+        restricted
     {
-        if (newMetadataHash == bytes32(0)) revert ZeroHash("newMetadataHash");
-        if (bytes(newUri).length == 0) revert EmptyString("newUri");
-        if (reasonHash == bytes32(0)) revert ZeroHash("reasonHash");
+        _requireMetadata(newMetadataHash, newUri);
+        if (reasonHash == bytes32(0)) revert ZeroHash(Field.ReasonHash);
         AssetStatus s = _records[assetId].status;
-        if (s != AssetStatus.Applied && s != AssetStatus.Publicity && s != AssetStatus.Registered) {
-            revert WrongStatus(assetId, s);
-        }
+        if (!_isLive(s)) revert WrongStatus(assetId, s);
         (uint16 version, bytes32 previous) = _setMetadata(assetId, newMetadataHash);
         emit AssetCorrected(assetId, msg.sender, version, previous, newMetadataHash, newUri, reasonHash);
         emit MetadataUpdate(assetId);
     }
 
-    /// @notice The registrar renews a registration (续展), also after it expired.
+    /// @notice The registrar renews a registration (续展), also after it expired. Validity only
+    ///         ever grows, so a pledge's due date and a licence's end, both bounded by the
+    ///         validity when they were made, stay within it.
     /// @param assetId The asset.
     /// @param newValidUntil New end of validity: later than the current one, at most MAX_VALIDITY from now.
     /// @param evidenceHash Hash of the renewal application.
-    function renew(uint256 assetId, uint32 newValidUntil, bytes32 evidenceHash) external onlyRole(Roles.REGISTRAR) {
-        if (evidenceHash == bytes32(0)) revert ZeroHash("evidenceHash");
+    function renew(uint256 assetId, uint32 newValidUntil, bytes32 evidenceHash) external restricted {
+        if (evidenceHash == bytes32(0)) revert ZeroHash(Field.EvidenceHash);
         Record storage r = _records[assetId];
-        if (r.status != AssetStatus.Registered) revert WrongStatus(assetId, r.status);
+        _requireRegistered(assetId, r);
         uint32 previous = r.validUntil;
         if (newValidUntil <= previous) revert RenewalNotLater(previous, newValidUntil);
-        if (newValidUntil > block.timestamp + MAX_VALIDITY) revert OutOfRange("newValidUntil", newValidUntil);
+        if (newValidUntil > block.timestamp + MAX_VALIDITY) revert OutOfRange(Field.NewValidUntil, newValidUntil);
         r.validUntil = newValidUntil;
         emit AssetRenewed(assetId, msg.sender, previous, newValidUntil, evidenceHash);
         emit MetadataUpdate(assetId);
     }
 
-    /// @notice Cancels a registration (注销). The holder may cancel an unencumbered asset; the
-    ///         registrar may cancel any asset that is not frozen. Burns the token.
+    /// @notice The holder cancels its registration (注销): only an unencumbered asset (not
+    ///         frozen, disputed or pledged) with no licence open. Burns the token.
     /// @param assetId The asset.
     /// @param reasonHash Hash of the reasons.
-    function cancel(uint256 assetId, bytes32 reasonHash) external {
-        if (reasonHash == bytes32(0)) revert ZeroHash("reasonHash");
+    function cancel(uint256 assetId, bytes32 reasonHash) external whenOpen {
         Record storage r = _records[assetId];
-        if (r.status != AssetStatus.Registered) revert WrongStatus(assetId, r.status);
-        if (r.flags & FLAG_FROZEN != 0) revert AssetFrozen(assetId);
-        if (msg.sender == r.holder) {
-            if (r.flags & FLAG_DISPUTED != 0) revert AssetDisputed(assetId);
-            if (r.flags & FLAG_PLEDGED != 0) revert AssetPledged(assetId);
-        } else if (!_hasRole(Roles.REGISTRAR, msg.sender)) {
-            revert NotAuthorisedToCancel(assetId, msg.sender);
-        }
+        if (r.status == AssetStatus.Registered && r.holder != msg.sender) revert NotHolder(assetId, msg.sender);
+        _cancellable(assetId, reasonHash);
+        if (r.flags & FLAG_DISPUTED != 0) revert AssetDisputed(assetId);
         _cancel(assetId, r, reasonHash);
+    }
+
+    /// @notice The registrar cancels a registration that is not frozen or pledged and has no
+    ///         licence open (a court order or a ruling is the way to cancel an encumbered one).
+    /// @param assetId The asset.
+    /// @param reasonHash Hash of the decision.
+    function registrarCancel(uint256 assetId, bytes32 reasonHash) external restricted {
+        _cancel(assetId, _cancellable(assetId, reasonHash), reasonHash);
+    }
+
+    /// @notice The registrar moves an asset, or a pending application, to the account its
+    ///         organisation was rebound to after losing its key (MemberRegistry.rebind). Both
+    ///         accounts must carry the same org-id hash; a frozen or pledged asset moves only by
+    ///         court order.
+    /// @param assetId The asset or application.
+    /// @param to The organisation's current account; an active member.
+    /// @param reasonHash Hash of the recovery decision.
+    function recoveryTransfer(uint256 assetId, address to, bytes32 reasonHash) external restricted {
+        if (reasonHash == bytes32(0)) revert ZeroHash(Field.ReasonHash);
+        Record storage r = _records[assetId];
+        AssetStatus s = r.status;
+        if (s != AssetStatus.Registered && !_isPending(s)) revert WrongStatus(assetId, s);
+        address from = r.holder;
+        bytes32 org = members.orgOf(from);
+        if (org == bytes32(0) || org != members.orgOf(to) || from == to) revert NotSameOrganisation(from, to);
+        if (!members.isActive(to)) revert NotActiveMember(to);
+        uint8 flags = r.flags;
+        if (flags & FLAG_FROZEN != 0) revert AssetFrozen(assetId);
+        if (flags & FLAG_PLEDGED != 0) revert AssetPledged(assetId);
+        if (s == AssetStatus.Registered) _move(from, to, assetId);
+        else r.holder = to; // an application: no token yet
+        emit RecoveryTransfer(assetId, from, to, msg.sender, reasonHash);
     }
 
     // ─── Hooks for ledger modules ────────────────────────────────────────────────────────
 
-    /// @notice DisputeResolution: an objection was filed (`opened`) or ruled on or withdrawn.
-    /// @param assetId The asset objected to.
-    /// @param opened True when an objection opens, false when one closes.
-    function adjustObjections(uint256 assetId, bool opened) external onlyRole(Roles.DISPUTES_MODULE) {
+    /// @notice DisputeResolution: whether objections are open and whether one is admitted.
+    /// @param assetId The asset.
+    /// @param objectionsOpen True while any objection is open (confirmation waits).
+    /// @param disputed True while an admitted objection is open (no transfer, licence or pledge).
+    function setDisputeFlags(uint256 assetId, bool objectionsOpen, bool disputed) external onlyModule(Roles.DISPUTES_MODULE) {
         Record storage r = _records[assetId];
-        Registration storage reg = _registrations[assetId];
-        uint16 n = reg.openObjections;
-        if (opened) {
-            AssetStatus s = r.status;
-            if (s != AssetStatus.Applied && s != AssetStatus.Publicity && s != AssetStatus.Registered) {
-                revert WrongStatus(assetId, s);
-            }
-            n += 1;
-            r.flags |= FLAG_DISPUTED;
-        } else {
-            n -= 1; // underflow reverts: the module closes only what it opened
-            if (n == 0) r.flags &= ~FLAG_DISPUTED;
-        }
-        reg.openObjections = n;
-        emit DisputeCountChanged(assetId, n);
+        uint8 flags = r.flags & ~(FLAG_OBJECTED | FLAG_DISPUTED);
+        if (objectionsOpen) flags |= FLAG_OBJECTED;
+        if (disputed) flags |= FLAG_DISPUTED;
+        r.flags = flags;
+        emit DisputeFlagsChanged(assetId, objectionsOpen, disputed);
     }
 
-    /// @notice DisputeResolution: a court froze or unfroze the asset.
+    /// @notice DisputeResolution: the asset's first court hold was placed, or its last lifted.
     /// @param assetId The asset.
     /// @param frozen The new state.
-    function setFrozen(uint256 assetId, bool frozen) external onlyRole(Roles.DISPUTES_MODULE) {
+    function setFrozen(uint256 assetId, bool frozen) external onlyModule(Roles.DISPUTES_MODULE) {
         Record storage r = _records[assetId];
-        if (r.status != AssetStatus.Registered) revert WrongStatus(assetId, r.status);
+        if (frozen) _requireRegistered(assetId, r);
         _setFlag(assetId, r, FLAG_FROZEN, frozen);
         emit FrozenChanged(assetId, frozen);
     }
 
-    /// @notice DisputeResolution: a court order or a ruling moves the asset to `to`, whatever
-    ///         its encumbrances. The receiver must still be an active member.
+    /// @notice DisputeResolution: a court order or a ruling moves the asset, whatever its
+    ///         encumbrances (the module settles a pledge first). No order overrides the law:
+    ///         core data does not move, and a foreign receiver needs its clearance.
     /// @param assetId The asset.
-    /// @param to The new holder.
+    /// @param to The new holder; an active member.
     /// @param caseHash Hash of the order or ruling.
-    function orderTransfer(uint256 assetId, address to, bytes32 caseHash) external onlyRole(Roles.DISPUTES_MODULE) {
+    function forceTransfer(uint256 assetId, address to, bytes32 caseHash) external onlyModule(Roles.DISPUTES_MODULE) {
         Record storage r = _records[assetId];
-        if (r.status != AssetStatus.Registered) revert WrongStatus(assetId, r.status);
-        _requireActiveMember(to);
+        _requireRegistered(assetId, r);
+        if (r.grade == SecurityGrade.Core) revert CoreDataRestricted(assetId);
+        _requireReceiver(assetId, to);
         address from = r.holder;
         _move(from, to, assetId);
         emit ForcedTransfer(assetId, from, to, msg.sender, caseHash);
     }
 
-    /// @notice DisputeResolution: a court order or a ruling cancels the asset, or ends a pending application.
+    /// @notice DisputeResolution: a court order or a ruling cancels the asset (its licences
+    ///         ended and any pledge discharged first), or ends a pending application.
     /// @param assetId The asset.
     /// @param caseHash Hash of the order or ruling.
-    function orderCancel(uint256 assetId, bytes32 caseHash) external onlyRole(Roles.DISPUTES_MODULE) {
+    function forceCancel(uint256 assetId, bytes32 caseHash) external onlyModule(Roles.DISPUTES_MODULE) {
         Record storage r = _records[assetId];
         AssetStatus s = r.status;
         if (s == AssetStatus.Registered) {
+            uint16 open = _facts[assetId].openLicenses;
+            if (open != 0) revert LicensesOpen(assetId, open);
+            if (r.flags & FLAG_PLEDGED != 0) revert AssetPledged(assetId);
             _cancel(assetId, r, caseHash);
-        } else if (s == AssetStatus.Applied || s == AssetStatus.Publicity) {
+        } else if (_isPending(s)) {
+            // In publicity the time field holds the publicity end (kept in Facts too): clear it,
+            // so that a cancelled record's time means a confirmation. Under review it is still
+            // the application time, and no publicity end marks it as never confirmed.
+            if (s == AssetStatus.Publicity) r.time = 0;
             r.status = AssetStatus.Cancelled;
-                emit RegistrationCancelled(assetId, msg.sender, r.holder, caseHash);
+            emit RegistrationCancelled(assetId, msg.sender, r.holder, caseHash);
         } else {
             revert WrongStatus(assetId, s);
         }
@@ -440,36 +443,29 @@ contract DataAssetRegistry is ERC721, IERC4906, LedgerAccess {
     /// @notice PledgeRegistry: a pledge took effect (`true`) or ended (`false`).
     /// @param assetId The asset.
     /// @param pledged The new state.
-    function setPledged(uint256 assetId, bool pledged) external onlyRole(Roles.PLEDGE_MODULE) {
+    function setPledged(uint256 assetId, bool pledged) external onlyModule(Roles.PLEDGE_MODULE) {
         Record storage r = _records[assetId];
-        if (r.status != AssetStatus.Registered && pledged) revert WrongStatus(assetId, r.status);
+        if (pledged) _requireRegistered(assetId, r);
         _setFlag(assetId, r, FLAG_PLEDGED, pledged);
         emit PledgedChanged(assetId, pledged);
     }
 
     /// @notice PledgeRegistry: enforces a pledge by moving the asset to the pledgee and ending
-    ///         the pledge. Unless a court enforces it, the transfer rule applies except for the
-    ///         pledge itself and the pledgor's membership.
+    ///         the pledge. The pledgor's standing, the validity and the dispute state do not
+    ///         shield the asset (the pledge module checks disputes, but for the pledgor's own).
+    ///         A court hold stops a pledgee's own enforcement; a court's enforcement passes it.
+    ///         Core data and an uncleared foreign pledgee stop both.
     /// @param assetId The asset.
     /// @param pledgee The receiver.
     /// @param byCourt Whether a court ordered the enforcement.
     /// @param caseHash Hash of the pledge or court order.
-    function enforcePledge(uint256 assetId, address pledgee, bool byCourt, bytes32 caseHash)
-        external
-        onlyRole(Roles.PLEDGE_MODULE)
-    {
+    function enforcePledge(uint256 assetId, address pledgee, bool byCourt, bytes32 caseHash) external onlyModule(Roles.PLEDGE_MODULE) {
         Record storage r = _records[assetId];
-        if (r.status != AssetStatus.Registered) revert WrongStatus(assetId, r.status);
+        _requireRegistered(assetId, r);
+        if (r.grade == SecurityGrade.Core) revert CoreDataRestricted(assetId);
+        if (!byCourt && r.flags & FLAG_FROZEN != 0) revert AssetFrozen(assetId);
+        _requireReceiver(assetId, pledgee);
         address from = r.holder;
-        if (byCourt) {
-            _requireActiveMember(pledgee);
-        } else {
-            // The pledgee's own enforcement passes the transfer rule but for the pledge itself
-            // and the pledgor's standing (a suspended debtor must not shield the asset).
-            (Reason reason, address who) = _assetReason(r, from, false, false);
-            if (reason == Reason.OK) (reason, who) = _partyReason(assetId, pledgee, pledgee, false);
-            _revertFor(reason, assetId, who);
-        }
         r.flags &= ~FLAG_PLEDGED;
         emit PledgedChanged(assetId, false);
         _move(from, pledgee, assetId);
@@ -478,141 +474,260 @@ contract DataAssetRegistry is ERC721, IERC4906, LedgerAccess {
 
     /// @notice ComplianceRegistry: the regulator confirmed or changed the security grade.
     /// @param assetId The asset.
-    /// @param grade The confirmed grade; Core stops circulation.
-    function setGrade(uint256 assetId, SecurityGrade grade) external onlyRole(Roles.COMPLIANCE_MODULE) {
+    /// @param grade The confirmed grade; core stops circulation and suspends the licences.
+    function setGrade(uint256 assetId, SecurityGrade grade) external onlyModule(Roles.COMPLIANCE_MODULE) {
         Record storage r = _records[assetId];
         AssetStatus s = r.status;
-        if (s == AssetStatus.None || s == AssetStatus.Refused || s == AssetStatus.Cancelled) revert WrongStatus(assetId, s);
+        if (!_isLive(s)) revert WrongStatus(assetId, s);
         SecurityGrade previous = r.grade;
         r.grade = grade;
         emit GradeChanged(assetId, previous, grade);
         emit MetadataUpdate(assetId);
     }
 
+    /// @notice TradeDesk: executes a sale of the holding right under the full transfer rule.
+    /// @param assetId The asset.
+    /// @param from The seller; must be the holder.
+    /// @param to The buyer.
+    function tradeTransfer(uint256 assetId, address from, address to) external onlyModule(Roles.TRADE_MODULE) {
+        _require(assetId, from, to, 0, false, true, false);
+        _move(from, to, assetId);
+    }
+
+    /// @notice LicenseRegistry: checks that a licence may be granted now and counts it open.
+    /// @param assetId The licensed asset.
+    /// @param licensor The holder, or the parent licensee for a sublicence.
+    /// @param licensee The licensee.
+    /// @param rights The rights licensed; the registration must claim them.
+    /// @param territory Domestic or cross-border.
+    /// @param isSublicense Whether the licensor is a parent licensee (its licence is checked by the LicenseRegistry).
+    /// @return claimedRights The rights the registration claims.
+    /// @return validUntil The end of the registration's validity.
+    /// @return appliedAt When the asset was applied for (no licence starts earlier).
+    /// @return clearanceNeeded Whether the licence takes the data abroad (cross-border, or a
+    ///         foreign licensee), so that it stays in force only while the licensee's clearance does.
+    function openLicense(uint256 assetId, address licensor, address licensee, uint8 rights, Territory territory, bool isSublicense)
+        external
+        onlyModule(Roles.LICENSE_MODULE)
+        returns (uint8 claimedRights, uint32 validUntil, uint32 appliedAt, bool clearanceNeeded)
+    {
+        clearanceNeeded = _require(assetId, licensor, licensee, rights, territory == Territory.CrossBorder, false, isSublicense);
+        Facts storage f = _facts[assetId];
+        f.openLicenses += 1;
+        Record storage r = _records[assetId];
+        return (r.rights, r.validUntil, f.appliedAt, clearanceNeeded);
+    }
+
+    /// @notice LicenseRegistry: licences of the asset were revoked or ended.
+    /// @param assetId The asset.
+    /// @param count How many.
+    function closeLicenses(uint256 assetId, uint16 count) external onlyModule(Roles.LICENSE_MODULE) {
+        _facts[assetId].openLicenses -= count; // underflow reverts: only what was opened closes
+    }
+
+    /// @inheritdoc ERC721
+    /// @dev Every ERC-721 transfer (by the holder or an approved address) passes the transfer
+    ///      rule; `restricted` lets the admin stop transfers with the rest of the registry.
+    function transferFrom(address from, address to, uint256 tokenId) public override(ERC721, IERC721) whenOpen {
+        super.transferFrom(from, to, tokenId);
+    }
+
     // ─── Pre-trade views (one code path with the state changes) ──────────────────────────
 
-    /// @notice Whether `from` could transfer the holding right to `to` right now, and if not, why.
+    /// @notice Whether `from` could transfer the holding right to `to` now; the first failing check.
+    /// @param assetId The asset.
+    /// @param from The seller.
+    /// @param to The buyer.
+    /// @return reason OK, or the first check that fails.
     function transferCheck(uint256 assetId, address from, address to) external view returns (Reason reason) {
-        (reason,) = _reason(assetId, from, to, false, true, false);
+        (, reason,,) = _reasons(assetId, from, to, 0, false, true, false);
     }
 
-    /// @notice Whether `licensor` could license `licensee` right now. For a sublicence the
+    /// @notice Every check a transfer would fail now, as a bit set (bit `r` for Reason `r`).
+    /// @param assetId The asset.
+    /// @param from The seller.
+    /// @param to The buyer.
+    /// @return reasons The bit set; zero when the transfer would pass.
+    function transferReasons(uint256 assetId, address from, address to) external view returns (uint256 reasons) {
+        (reasons,,,) = _reasons(assetId, from, to, 0, false, true, false);
+    }
+
+    /// @notice Whether `licensor` could license `rights` to `licensee` now. For a sublicence the
     ///         licensor is the parent licensee, and the holder check is replaced by the
     ///         LicenseRegistry's own checks on the parent licence.
-    function licenseCheck(uint256 assetId, address licensor, address licensee, Territory territory, bool isSublicense)
-        external
-        view
-        returns (Reason reason)
-    {
-        (reason,) = _reason(assetId, licensor, licensee, territory == Territory.CrossBorder, false, isSublicense);
+    /// @param assetId The asset.
+    /// @param licensor The holder, or the parent licensee.
+    /// @param licensee The licensee.
+    /// @param rights The rights asked for (processing 2, operation 4).
+    /// @param territory Domestic or cross-border.
+    /// @param isSublicense Whether it is a sublicence.
+    /// @return reason OK, or the first check that fails.
+    function licenseCheck(
+        uint256 assetId,
+        address licensor,
+        address licensee,
+        uint8 rights,
+        Territory territory,
+        bool isSublicense
+    ) external view returns (Reason reason) {
+        (, reason,,) = _reasons(assetId, licensor, licensee, rights, territory == Territory.CrossBorder, false, isSublicense);
     }
 
-    /// @notice Whether `pledgor` could pledge the asset to `pledgee` right now.
+    /// @notice Every check a licence would fail now, as a bit set (see `licenseCheck`).
+    /// @param assetId The asset.
+    /// @param licensor The holder, or the parent licensee.
+    /// @param licensee The licensee.
+    /// @param rights The rights asked for.
+    /// @param territory Domestic or cross-border.
+    /// @param isSublicense Whether it is a sublicence.
+    /// @return reasons The bit set; zero when the licence would pass.
+    function licenseReasons(
+        uint256 assetId,
+        address licensor,
+        address licensee,
+        uint8 rights,
+        Territory territory,
+        bool isSublicense
+    ) external view returns (uint256 reasons) {
+        (reasons,,,) = _reasons(assetId, licensor, licensee, rights, territory == Territory.CrossBorder, false, isSublicense);
+    }
+
+    /// @notice Whether `pledgor` could pledge the asset to `pledgee` now.
+    /// @param assetId The asset.
+    /// @param pledgor The holder.
+    /// @param pledgee The lender.
+    /// @return reason OK, or the first check that fails.
     function pledgeCheck(uint256 assetId, address pledgor, address pledgee) external view returns (Reason reason) {
-        (reason,) = _reason(assetId, pledgor, pledgee, false, true, false);
+        (, reason,,) = _reasons(assetId, pledgor, pledgee, 0, false, true, false);
     }
 
-    /// @notice Reverts with the matching custom error unless a licence could be granted now.
-    /// @return rights The rights claimed by the registration.
-    /// @return validUntil The end of the registration's validity.
-    function requireLicensable(uint256 assetId, address licensor, address licensee, Territory territory, bool isSublicense)
-        external
-        view
-        returns (uint8 rights, uint32 validUntil)
-    {
-        (Reason reason, address who) =
-            _reason(assetId, licensor, licensee, territory == Territory.CrossBorder, false, isSublicense);
-        _revertFor(reason, assetId, who);
-        Record storage r = _records[assetId];
-        return (r.rights, r.validUntil);
+    /// @notice Every check a pledge would fail now, as a bit set.
+    /// @param assetId The asset.
+    /// @param pledgor The holder.
+    /// @param pledgee The lender.
+    /// @return reasons The bit set; zero when the pledge would pass.
+    function pledgeReasons(uint256 assetId, address pledgor, address pledgee) external view returns (uint256 reasons) {
+        (reasons,,,) = _reasons(assetId, pledgor, pledgee, 0, false, true, false);
     }
 
     /// @notice Reverts with the matching custom error unless the asset could be pledged now.
-    function requirePledgeable(uint256 assetId, address pledgor, address pledgee) external view {
-        (Reason reason, address who) = _reason(assetId, pledgor, pledgee, false, true, false);
-        _revertFor(reason, assetId, who);
+    /// @param assetId The asset.
+    /// @param pledgor The holder.
+    /// @param pledgee The lender.
+    /// @return validUntil The end of validity (a pledge may not fall due after it).
+    function requirePledgeable(uint256 assetId, address pledgor, address pledgee) external view returns (uint32 validUntil) {
+        _require(assetId, pledgor, pledgee, 0, false, true, false);
+        return _records[assetId].validUntil;
     }
 
     // ─── Read views ──────────────────────────────────────────────────────────────────────
 
     /// @notice The rule-relevant record of an asset.
-    function recordOf(uint256 assetId)
-        external
-        view
-        returns (
-            address holder,
-            AssetStatus status,
-            SecurityGrade grade,
-            uint8 rights,
-            uint32 validUntil,
-            uint32 publicityEnd,
-            bool frozen,
-            bool pledged,
-            bool disputed
-        )
-    {
+    /// @param assetId The asset.
+    /// @return The record (status None for an unknown id).
+    function recordOf(uint256 assetId) external view returns (AssetRecord memory) {
         Record storage r = _records[assetId];
-        return (
-            r.holder,
-            r.status,
-            r.grade,
-            r.rights,
-            r.validUntil,
-            r.publicityEnd,
-            r.flags & FLAG_FROZEN != 0,
-            r.flags & FLAG_PLEDGED != 0,
-            r.flags & FLAG_DISPUTED != 0
-        );
+        uint8 f = r.flags;
+        return AssetRecord({
+            holder: r.holder,
+            status: r.status,
+            grade: r.grade,
+            category: DataCategory((f >> CATEGORY_SHIFT) & 3),
+            registrantType: MemberType(f >> TYPE_SHIFT),
+            rights: r.rights,
+            validUntil: r.validUntil,
+            appliedAt: _appliedAt(r, _facts[assetId]),
+            frozen: f & FLAG_FROZEN != 0,
+            pledged: f & FLAG_PLEDGED != 0,
+            disputed: f & FLAG_DISPUTED != 0,
+            objectionsOpen: f & FLAG_OBJECTED != 0
+        });
     }
 
-    /// @notice The data category stated in the application (or 0 = Public for an unknown id).
+    /// @notice The data category stated in the application.
+    /// @param assetId The asset.
+    /// @return The category (Public for an unknown id).
     function categoryOf(uint256 assetId) external view returns (DataCategory) {
-        return DataCategory(_records[assetId].flags >> CATEGORY_SHIFT);
+        return DataCategory((_records[assetId].flags >> CATEGORY_SHIFT) & 3);
     }
 
-    /// @notice Registration facts: who confirmed and when, the registrant type, counters.
+    /// @notice Registration facts: application time, publicity end, confirmation time, metadata
+    ///         version and open licences. The confirming registrar is in `AssetRegistered`.
+    /// @param assetId The asset.
+    /// @return The facts (zeros for an unknown id).
     function registrationOf(uint256 assetId) external view returns (Registration memory) {
-        return _registrations[assetId];
+        Record storage r = _records[assetId];
+        Facts storage f = _facts[assetId];
+        AssetStatus s = r.status;
+        return Registration({
+            appliedAt: _appliedAt(r, f),
+            publicityEnd: f.publicityEnd,
+            confirmedAt: _confirmedAt(r, f),
+            metadataVersion: f.metadataVersion,
+            openLicenses: f.openLicenses
+        });
     }
 
-    /// @notice The status of an asset (None for an unknown id).
+    /// @notice The status of an asset.
+    /// @param assetId The asset.
+    /// @return The status (None for an unknown id).
     function statusOf(uint256 assetId) external view returns (AssetStatus) {
         return _records[assetId].status;
     }
 
-    /// @notice Whether the validity date has passed.
-    function isExpired(uint256 assetId) public view returns (bool) {
+    /// @notice The status and security grade of an asset (what a licence's force depends on).
+    /// @param assetId The asset.
+    /// @return The status.
+    /// @return The grade.
+    function statusAndGradeOf(uint256 assetId) external view returns (AssetStatus, SecurityGrade) {
+        Record storage r = _records[assetId];
+        return (r.status, r.grade);
+    }
+
+    /// @notice The holder of a registered asset.
+    /// @param assetId The asset.
+    /// @return The holder, or zero if the asset is not registered.
+    function registeredHolderOf(uint256 assetId) external view returns (address) {
+        return _ownerOf(assetId);
+    }
+
+    /// @notice Whether the validity has passed: expired means `validUntil < block.timestamp`,
+    ///         the same instant at which confirmation and every transfer stop.
+    /// @param assetId The asset.
+    /// @return True once expired.
+    function isExpired(uint256 assetId) external view returns (bool) {
         return _records[assetId].validUntil < block.timestamp;
     }
 
     /// @notice The registration number, once confirmed.
+    /// @param assetId The asset.
+    /// @return The number, `DR-YYYY-AAAAAA-T-NNNNNNNNNN-C`.
     function registrationNumber(uint256 assetId) external view returns (string memory) {
-        Registration storage reg = _registrations[assetId];
-        if (reg.confirmedAt == 0) revert AssetNotRegistered(assetId);
-        return RegistrationNumber.format(reg.confirmedAt, areaCode, uint8(reg.registrantType) + 1, assetId);
-    }
-
-    /// @notice The court's check (存证 verification): which asset deposited `contentHash`, and when.
-    /// @return assetId The latest asset that deposited the hash (0 if none; check its status:
-    ///         a refused or cancelled deposit no longer blocks a new application).
-    /// @return depositedAt Block timestamp of the application.
-    function depositOf(bytes32 contentHash) external view returns (uint256 assetId, uint40 depositedAt) {
-        Deposit storage d = _deposits[contentHash];
-        return (d.assetId, d.depositedAt);
+        Record storage r = _records[assetId];
+        uint32 confirmedAt = _confirmedAt(r, _facts[assetId]);
+        if (confirmedAt == 0) revert AssetNotRegistered(assetId);
+        return RegistrationNumber.format(confirmedAt, areaCode, (r.flags >> TYPE_SHIFT) + 1, assetId);
     }
 
     /// @notice The current metadata hash and its version number.
+    /// @param assetId The asset.
+    /// @return metadataHash The current hash.
+    /// @return version Its version (0 for the application's).
     function metadataOf(uint256 assetId) external view returns (bytes32 metadataHash, uint16 version) {
-        return (_metadataHash[assetId], _registrations[assetId].metadataVersion);
+        return (_metadataHash[assetId], _facts[assetId].metadataVersion);
     }
 
     /// @notice A past metadata hash (version 0 is the one in the application).
+    /// @param assetId The asset.
+    /// @param version The version.
+    /// @return The hash (zero for a version that never existed).
     function metadataAt(uint256 assetId, uint16 version) external view returns (bytes32) {
-        if (version == _registrations[assetId].metadataVersion) return _metadataHash[assetId];
+        if (version == _facts[assetId].metadataVersion) return _metadataHash[assetId];
         return _metadataHistory[assetId][version];
     }
 
     /// @notice The id the next application will get.
+    /// @return The id.
     function nextAssetId() external view returns (uint256) {
         return _nextId;
     }
@@ -636,145 +751,122 @@ contract DataAssetRegistry is ERC721, IERC4906, LedgerAccess {
 
     // ─── Internals ───────────────────────────────────────────────────────────────────────
 
-    function _apply(Application calldata app, uint256 assetId, MemberType registrantType) private {
-        _validate(app);
-        Deposit storage dep = _deposits[app.contentHash];
-        // A refused or cancelled deposit frees its content hash for the rightful party; the
-        // earlier record stays in the event log.
-        uint256 existing = dep.assetId;
-        if (existing != 0 && _isLive(_records[existing].status)) revert ContentAlreadyRegistered(app.contentHash, existing);
-        if (app.category == uint8(DataCategory.Personal) || app.personalInfo == uint8(PersonalInfo.DeIdentified)) {
-            ICompliance c = compliance;
-            if (address(c) == address(0)) revert ModulesNotSet();
-            if (!c.hasDeidentificationReview(app.contentHash)) revert DeidentificationReviewMissing(app.contentHash);
-        }
-        uint256 nParents = app.parents.length;
-        for (uint256 i = 0; i < nParents; ++i) {
-            _checkParent(app.parents[i], app.parentLicenses[i]);
-        }
-
-        _records[assetId] = Record({
-            holder: msg.sender,
-            status: AssetStatus.Applied,
-            grade: SecurityGrade(app.grade),
-            rights: app.rights,
-            flags: app.category << CATEGORY_SHIFT,
-            validUntil: app.validUntil,
-            publicityEnd: 0
-        });
-        _metadataHash[assetId] = app.metadataHash;
-        dep.assetId = uint64(assetId);
-        dep.depositedAt = uint40(block.timestamp);
-        emit AssetApplied(assetId, msg.sender, app.contentHash, app, registrantType);
-    }
-
-    function _validate(Application calldata app) private view {
-        if (app.kind > uint8(AssetKind.Product)) revert OutOfRange("kind", app.kind);
-        if (app.productForm > uint8(ProductForm.Index)) revert OutOfRange("productForm", app.productForm);
-        if ((app.kind == uint8(AssetKind.Resource)) != (app.productForm == uint8(ProductForm.None))) {
-            revert ProductFormMismatch(app.kind, app.productForm);
-        }
-        if (app.category > uint8(DataCategory.Personal)) revert OutOfRange("category", app.category);
-        if (app.rights == 0 || app.rights > Rights.ALL) revert OutOfRange("rights", app.rights);
-        if (app.sourceType > uint8(SourceType.Derived)) revert OutOfRange("sourceType", app.sourceType);
-        if (app.grade > uint8(SecurityGrade.Core)) revert OutOfRange("grade", app.grade);
-        if (app.grade == uint8(SecurityGrade.Core)) revert CoreDataNotRegistrable();
-        if (app.personalInfo > uint8(PersonalInfo.Anonymised)) revert OutOfRange("personalInfo", app.personalInfo);
-        if (app.validUntil <= block.timestamp) revert InPast("validUntil", app.validUntil, block.timestamp);
-        if (app.validUntil > block.timestamp + MAX_VALIDITY) revert OutOfRange("validUntil", app.validUntil);
-        if (app.sourceEvidenceHash == bytes32(0)) revert ZeroHash("sourceEvidenceHash");
-        if (app.contentHash == bytes32(0)) revert ZeroHash("contentHash");
-        if (app.metadataHash == bytes32(0)) revert ZeroHash("metadataHash");
-        if (bytes(app.metadataUri).length == 0) revert EmptyString("metadataUri");
-        uint256 nParents = app.parents.length;
-        if (nParents > MAX_PARENTS) revert OutOfRange("parents", nParents);
-        if (app.parentLicenses.length != nParents) revert OutOfRange("parentLicenses", app.parentLicenses.length);
-        if ((app.sourceType == uint8(SourceType.Derived)) != (nParents != 0)) {
-            revert SourceParentsMismatch(app.sourceType, nParents);
-        }
-    }
-
-    function _checkParent(uint256 parentId, uint256 licenseId) private view {
-        Record storage p = _records[parentId];
-        if (p.status != AssetStatus.Registered) revert ParentNotRegistered(parentId);
-        if (p.holder == msg.sender) return;
-        if (licenseId == 0 || !licenses.grantsRights(licenseId, parentId, msg.sender, Rights.PROCESSING)) {
-            revert ParentRightsMissing(parentId, msg.sender);
-        }
-    }
-
-    /// @dev The one rule for transfers, licences and pledges. Order: status, holder, expiry,
-    ///      grade, frozen, disputed, pledged (transfer and pledge only), membership, cross-border.
+    /// @dev The one rule for transfers, trades, licences and pledges. Every check is evaluated
+    ///      (the bit set); `first` is the first failure in the order of ORDER, which is the
+    ///      order of contracts/README.md: status, holder, rights, expiry, grade, frozen,
+    ///      disputed, pledged, membership (sender, then receiver), cross-border.
+    /// @param rights Rights asked for (licences); 0 for the holding right.
     /// @param crossBorder Whether the act is cross-border in itself (a cross-border licence).
     /// @param pledgeBlocks Whether an existing pledge blocks the act.
     /// @param skipHolder For sublicences: the licensor is the parent licensee, not the holder.
-    function _reason(uint256 assetId, address from, address to, bool crossBorder, bool pledgeBlocks, bool skipHolder)
-        private
-        view
-        returns (Reason reason, address who)
-    {
-        (reason, who) = _assetReason(_records[assetId], from, pledgeBlocks, skipHolder);
-        if (reason == Reason.OK) (reason, who) = _partyReason(assetId, from, to, crossBorder);
+    function _reasons(
+        uint256 assetId,
+        address from,
+        address to,
+        uint8 rights,
+        bool crossBorder,
+        bool pledgeBlocks,
+        bool skipHolder
+    ) private view returns (uint256 bits, Reason first, address who, bool clearanceNeeded) {
+        bits = _assetBits(_records[assetId], from, rights, pledgeBlocks, skipHolder);
+        bool fromActive;
+        uint256 partyBits;
+        (partyBits, fromActive, clearanceNeeded) = _partyBits(assetId, from, to, crossBorder);
+        bits |= partyBits;
+        if (bits == 0) return (0, Reason.OK, address(0), clearanceNeeded);
+        for (uint256 i = 0; i < ORDER_LENGTH; ++i) {
+            first = Reason((ORDER >> (4 * i)) & 0xf);
+            if (bits & _bit(first) != 0) break;
+        }
+        if (first == Reason.NotHolder || (first == Reason.NotMember && !fromActive)) who = from;
+        else if (first == Reason.NotMember || first == Reason.CrossBorderNotCleared) who = to;
     }
 
-    function _assetReason(Record storage r, address from, bool pledgeBlocks, bool skipHolder)
+    /// @dev The asset's part of the rule: status, then (if registered) holder, rights, expiry,
+    ///      grade, freeze, dispute and pledge.
+    function _assetBits(Record storage r, address from, uint8 rights, bool pledgeBlocks, bool skipHolder)
         private
         view
-        returns (Reason, address)
+        returns (uint256 bits)
     {
         AssetStatus s = r.status;
-        if (s == AssetStatus.Cancelled) return (Reason.Cancelled, address(0));
-        if (s != AssetStatus.Registered) return (Reason.NotRegistered, address(0));
-        if (!skipHolder && r.holder != from) return (Reason.NotHolder, from);
-        if (r.validUntil < block.timestamp) return (Reason.Expired, address(0));
-        if (r.grade == SecurityGrade.Core) return (Reason.CoreData, address(0));
-        uint8 flags = r.flags;
-        if (flags & FLAG_FROZEN != 0) return (Reason.Frozen, address(0));
-        if (flags & FLAG_DISPUTED != 0) return (Reason.Disputed, address(0));
-        if (pledgeBlocks && flags & FLAG_PLEDGED != 0) return (Reason.Pledged, address(0));
-        return (Reason.OK, address(0));
+        if (s == AssetStatus.Cancelled) return _bit(Reason.Cancelled);
+        if (s != AssetStatus.Registered) return _bit(Reason.NotRegistered);
+        if (!skipHolder && r.holder != from) bits |= _bit(Reason.NotHolder);
+        if (r.rights & rights != rights) bits |= _bit(Reason.RightsNotClaimed);
+        if (r.validUntil < block.timestamp) bits |= _bit(Reason.Expired);
+        if (r.grade == SecurityGrade.Core) bits |= _bit(Reason.CoreData);
+        uint8 f = r.flags;
+        if (f & FLAG_FROZEN != 0) bits |= _bit(Reason.Frozen);
+        if (f & FLAG_DISPUTED != 0) bits |= _bit(Reason.Disputed);
+        if (pledgeBlocks && f & FLAG_PLEDGED != 0) bits |= _bit(Reason.Pledged);
     }
 
-    function _partyReason(uint256 assetId, address from, address to, bool crossBorder)
+    /// @dev The parties' part: both active members, and a clearance keyed to the receiver when
+    ///      the act takes the data abroad (cross-border in itself, or a foreign receiver).
+    function _partyBits(uint256 assetId, address from, address to, bool crossBorder)
         private
         view
-        returns (Reason, address)
+        returns (uint256 bits, bool fromActive, bool clearanceNeeded)
     {
-        (bool fromActive,,) = members.standing(from);
-        if (!fromActive) return (Reason.NotMember, from);
+        (fromActive,,) = members.standing(from);
         (bool toActive, Jurisdiction toJurisdiction,) = members.standing(to);
-        if (!toActive) return (Reason.NotMember, to);
-        if (crossBorder || toJurisdiction == Jurisdiction.Foreign) {
-            ICompliance c = compliance;
-            if (address(c) == address(0) || !c.isCrossBorderCleared(assetId)) return (Reason.CrossBorderNotCleared, to);
-        }
-        return (Reason.OK, address(0));
+        if (!fromActive || !toActive) bits |= _bit(Reason.NotMember);
+        clearanceNeeded = crossBorder || toJurisdiction == Jurisdiction.Foreign;
+        if (toActive && clearanceNeeded && !_cleared(assetId, to)) bits |= _bit(Reason.CrossBorderNotCleared);
     }
 
-    function _revertFor(Reason reason, uint256 assetId, address who) private view {
-        if (reason == Reason.OK) return;
-        if (reason == Reason.NotRegistered) revert AssetNotRegistered(assetId);
-        if (reason == Reason.Disputed) revert AssetDisputed(assetId);
-        if (reason == Reason.Frozen) revert AssetFrozen(assetId);
-        if (reason == Reason.Pledged) revert AssetPledged(assetId);
-        if (reason == Reason.Expired) revert AssetExpired(assetId, _records[assetId].validUntil);
+    function _require(
+        uint256 assetId,
+        address from,
+        address to,
+        uint8 rights,
+        bool crossBorder,
+        bool pledgeBlocks,
+        bool skipHolder
+    ) private view returns (bool clearanceNeeded) {
+        uint256 bits;
+        Reason reason;
+        address who;
+        (bits, reason, who, clearanceNeeded) = _reasons(assetId, from, to, rights, crossBorder, pledgeBlocks, skipHolder);
+        if (bits == 0) return clearanceNeeded;
         if (reason == Reason.Cancelled) revert AssetCancelled(assetId);
+        if (reason == Reason.NotRegistered) revert AssetNotRegistered(assetId);
+        if (reason == Reason.NotHolder) revert NotHolder(assetId, who);
+        if (reason == Reason.RightsNotClaimed) revert RightsNotClaimed(assetId, rights, _records[assetId].rights);
+        if (reason == Reason.Expired) revert AssetExpired(assetId, _records[assetId].validUntil);
         if (reason == Reason.CoreData) revert CoreDataRestricted(assetId);
+        if (reason == Reason.Frozen) revert AssetFrozen(assetId);
+        if (reason == Reason.Disputed) revert AssetDisputed(assetId);
+        if (reason == Reason.Pledged) revert AssetPledged(assetId);
         if (reason == Reason.NotMember) revert NotActiveMember(who);
-        if (reason == Reason.CrossBorderNotCleared) revert CrossBorderNotCleared(assetId, who);
-        revert NotHolder(assetId, who);
+        revert CrossBorderNotCleared(assetId, who);
     }
 
-    /// @dev Every ERC-721 transfer (transferFrom, safeTransferFrom, by the holder, an approved
-    ///      address or the exchange's trade desk) passes the transfer rule. Mint and burn happen
-    ///      only inside the workflow, through `_move`.
+    /// @dev An active receiver, and for a foreign one a clearance keyed to it.
+    function _requireReceiver(uint256 assetId, address to) private view {
+        (bool active, Jurisdiction jurisdiction,) = members.standing(to);
+        if (!active) revert NotActiveMember(to);
+        if (jurisdiction == Jurisdiction.Foreign && !_cleared(assetId, to)) revert CrossBorderNotCleared(assetId, to);
+    }
+
+    function _cleared(uint256 assetId, address recipient) private view returns (bool) {
+        ICompliance c = compliance;
+        return address(c) != address(0) && c.isCrossBorderCleared(assetId, recipient);
+    }
+
+    function _bit(Reason reason) private pure returns (uint256) {
+        return 1 << uint8(reason);
+    }
+
+    /// @dev Every ERC-721 transfer passes the transfer rule. Mint and burn happen only inside
+    ///      the workflow, through `_move`.
     function _update(address to, uint256 tokenId, address auth) internal override returns (address from) {
         from = _ownerOf(tokenId);
         if (auth != address(0)) _checkAuthorized(from, auth, tokenId);
         if (from == address(0)) revert ERC721NonexistentToken(tokenId);
         if (to == address(0)) revert ERC721InvalidReceiver(address(0));
-        (Reason reason, address who) = _reason(tokenId, from, to, false, true, false);
-        _revertFor(reason, tokenId, who);
+        _require(tokenId, from, to, 0, false, true, false);
         _move(from, to, tokenId);
     }
 
@@ -800,6 +892,31 @@ contract DataAssetRegistry is ERC721, IERC4906, LedgerAccess {
         return r.status == AssetStatus.Registered ? r.holder : address(0);
     }
 
+    /// @dev A registered asset that is not frozen or pledged and has no licence open.
+    function _cancellable(uint256 assetId, bytes32 reasonHash) private view returns (Record storage r) {
+        if (reasonHash == bytes32(0)) revert ZeroHash(Field.ReasonHash);
+        r = _records[assetId];
+        _requireRegistered(assetId, r);
+        uint8 flags = r.flags;
+        if (flags & FLAG_FROZEN != 0) revert AssetFrozen(assetId);
+        if (flags & FLAG_PLEDGED != 0) revert AssetPledged(assetId);
+        uint16 open = _facts[assetId].openLicenses;
+        if (open != 0) revert LicensesOpen(assetId, open);
+    }
+
+    /// @dev The confirmation time, or 0 if the asset was never registered (a registration was
+    ///      accepted, hence a publicity end; a cancelled one in publicity has its time cleared).
+    function _confirmedAt(Record storage r, Facts storage f) private view returns (uint32) {
+        AssetStatus s = r.status;
+        if (s == AssetStatus.Registered) return r.time;
+        return s == AssetStatus.Cancelled && f.publicityEnd != 0 ? r.time : 0;
+    }
+
+    /// @dev Until acceptance the time field is the application time; acceptance copies it to Facts.
+    function _appliedAt(Record storage r, Facts storage f) private view returns (uint32) {
+        return f.publicityEnd == 0 ? r.time : f.appliedAt;
+    }
+
     function _cancel(uint256 assetId, Record storage r, bytes32 reasonHash) private {
         address holder = r.holder;
         _move(holder, address(0), assetId);
@@ -807,13 +924,18 @@ contract DataAssetRegistry is ERC721, IERC4906, LedgerAccess {
         emit RegistrationCancelled(assetId, msg.sender, holder, reasonHash);
     }
 
+    function _requireMetadata(bytes32 newMetadataHash, string calldata newUri) private pure {
+        if (newMetadataHash == bytes32(0)) revert ZeroHash(Field.MetadataHash);
+        if (bytes(newUri).length == 0) revert EmptyString(Field.MetadataUri);
+    }
+
     function _setMetadata(uint256 assetId, bytes32 newHash) private returns (uint16 version, bytes32 previous) {
-        Registration storage reg = _registrations[assetId];
-        uint16 old = reg.metadataVersion;
+        Facts storage f = _facts[assetId];
+        uint16 old = f.metadataVersion;
         previous = _metadataHash[assetId];
         _metadataHistory[assetId][old] = previous;
         version = old + 1;
-        reg.metadataVersion = version;
+        f.metadataVersion = version;
         _metadataHash[assetId] = newHash;
     }
 
@@ -823,17 +945,17 @@ contract DataAssetRegistry is ERC721, IERC4906, LedgerAccess {
         r.flags = on ? r.flags | flag : r.flags & ~flag;
     }
 
+    /// @dev An application not yet decided: under review or in publicity.
+    function _isPending(AssetStatus s) private pure returns (bool) {
+        return s == AssetStatus.Applied || s == AssetStatus.Publicity;
+    }
+
+    /// @dev Live: pending or registered. A live asset holds its content hash.
     function _isLive(AssetStatus s) private pure returns (bool) {
-        return s == AssetStatus.Applied || s == AssetStatus.Publicity || s == AssetStatus.Registered;
+        return _isPending(s) || s == AssetStatus.Registered;
     }
 
-    function _requireLive(uint256 assetId, Record storage r) private view {
+    function _requireRegistered(uint256 assetId, Record storage r) private view {
         if (r.status != AssetStatus.Registered) revert WrongStatus(assetId, r.status);
-    }
-
-    function _requireActiveMember(address account) private view returns (MemberType memberType) {
-        bool active;
-        (active,, memberType) = members.standing(account);
-        if (!active) revert NotActiveMember(account);
     }
 }

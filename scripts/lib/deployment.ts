@@ -110,7 +110,7 @@ export async function deployOrAttach(
     deployBlock = await ethers.provider.getBlockNumber();
     ledger = await deployLedger(signer, config);
   }
-  await grantPersonRoles(ledger, await resolveRoles(config), config.grantDelays);
+  await grantPersonRoles(ledger, await resolveRoles(config), config.grantDelays, config.moduleGrantDelay);
 
   if (config.adminExecutionDelay > 0) {
     const admin = await signer.getAddress();

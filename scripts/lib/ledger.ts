@@ -1,17 +1,20 @@
-import type { Signer } from "ethers";
+import type { BaseContract, Signer } from "ethers";
 import { ethers } from "hardhat";
 import { z } from "zod";
-import { ROLES, PERSON_ROLES, type PersonRole } from "./roles";
+import { FUNCTION_ROLES, MODULE_HOLDERS } from "./access";
+import { CAPABILITIES, MODULE_ROLES, PERSON_ROLES, ROLES, type PersonRole, type RoleName } from "./roles";
 import type {
   AccessManager,
   ComplianceRegistry,
   DataAssetRegistry,
   DisputeResolution,
+  EmergencyStop,
   EvidenceAnchor,
   LicenseRegistry,
   MemberRegistry,
   MilestoneRegistry,
   PledgeRegistry,
+  RegistrationOffice,
   TradeDesk,
   ValuationRegistry,
 } from "../../typechain-types";
@@ -28,6 +31,8 @@ export const DeployConfigSchema = z.object({
   roles: z.partialRecord(z.enum(PERSON_ROLES), z.array(z.union([address, z.number().int().min(0)]))).default({}),
   /** Grant delay (seconds) per person role: a new grant takes effect only after it. */
   grantDelays: z.partialRecord(z.enum(PERSON_ROLES), z.number().int().min(0)).default({}),
+  /** Grant delay (seconds) of every module role: a new module takes effect only after it. */
+  moduleGrantDelay: z.number().int().min(0).default(0),
   /** Execution delay (seconds) the admin role gets; 0 on a local chain. */
   adminExecutionDelay: z.number().int().min(0).default(0),
 });
@@ -37,6 +42,7 @@ export interface Ledger {
   manager: AccessManager;
   members: MemberRegistry;
   registry: DataAssetRegistry;
+  office: RegistrationOffice;
   compliance: ComplianceRegistry;
   licenses: LicenseRegistry;
   milestones: MilestoneRegistry;
@@ -45,6 +51,7 @@ export interface Ledger {
   valuations: ValuationRegistry;
   pledges: PledgeRegistry;
   evidence: EvidenceAnchor;
+  emergencyStop: EmergencyStop;
 }
 
 export type LedgerName = keyof Ledger;
@@ -54,6 +61,7 @@ export const LEDGER_CONTRACTS: Record<LedgerName, string> = {
   manager: "AccessManager",
   members: "MemberRegistry",
   registry: "DataAssetRegistry",
+  office: "RegistrationOffice",
   compliance: "ComplianceRegistry",
   licenses: "LicenseRegistry",
   milestones: "MilestoneRegistry",
@@ -62,6 +70,7 @@ export const LEDGER_CONTRACTS: Record<LedgerName, string> = {
   valuations: "ValuationRegistry",
   pledges: "PledgeRegistry",
   evidence: "EvidenceAnchor",
+  emergencyStop: "EmergencyStop",
 };
 
 async function deployed<T>(name: string, signer: Signer, args: unknown[]): Promise<T> {
@@ -71,10 +80,14 @@ async function deployed<T>(name: string, signer: Signer, args: unknown[]): Promi
   return contract as unknown as T;
 }
 
+async function sent(tx: Promise<{ wait(): Promise<unknown> }>): Promise<void> {
+  await (await tx).wait();
+}
+
 /**
  * Deploys every ledger contract with `admin` as the AccessManager's initial admin and wires
- * the modules together (module roles, registry modules, role labels). People's roles are
- * granted separately by `grantPersonRoles`.
+ * them: the registry's modules, the dispute module's pledge registry, every function's role,
+ * the module roles and the role labels. People's roles are granted by `grantPersonRoles`.
  */
 export async function deployLedger(admin: Signer, config: Pick<DeployConfig, "areaCode" | "baseURI">): Promise<Ledger> {
   const adminAddress = await admin.getAddress();
@@ -88,24 +101,27 @@ export async function deployLedger(admin: Signer, config: Pick<DeployConfig, "ar
     config.baseURI,
   ]);
   const r = await registry.getAddress();
+  const office = await deployed<RegistrationOffice>("RegistrationOffice", admin, [m, r]);
   const compliance = await deployed<ComplianceRegistry>("ComplianceRegistry", admin, [m, r]);
   const licenses = await deployed<LicenseRegistry>("LicenseRegistry", admin, [m, r]);
+  await sent(registry.setModules(await compliance.getAddress(), await licenses.getAddress()));
   const milestones = await deployed<MilestoneRegistry>("MilestoneRegistry", admin, [m, r]);
-  const disputes = await deployed<DisputeResolution>("DisputeResolution", admin, [m, r, await members.getAddress()]);
-  const tradeDesk = await deployed<TradeDesk>("TradeDesk", admin, [
+  const disputes = await deployed<DisputeResolution>("DisputeResolution", admin, [m, r]);
+  const tradeDesk = await deployed<TradeDesk>("TradeDesk", admin, [m, r, await milestones.getAddress()]);
+  const valuations = await deployed<ValuationRegistry>("ValuationRegistry", admin, [m, r]);
+  const pledges = await deployed<PledgeRegistry>("PledgeRegistry", admin, [
     m,
     r,
-    await licenses.getAddress(),
-    await compliance.getAddress(),
     await milestones.getAddress(),
+    await disputes.getAddress(),
   ]);
-  const valuations = await deployed<ValuationRegistry>("ValuationRegistry", admin, [m, r]);
-  const pledges = await deployed<PledgeRegistry>("PledgeRegistry", admin, [m, r, await milestones.getAddress()]);
   const evidence = await deployed<EvidenceAnchor>("EvidenceAnchor", admin, []);
+  const emergencyStop = await deployed<EmergencyStop>("EmergencyStop", admin, [m]);
   const ledger: Ledger = {
     manager,
     members,
     registry,
+    office,
     compliance,
     licenses,
     milestones,
@@ -114,53 +130,110 @@ export async function deployLedger(admin: Signer, config: Pick<DeployConfig, "ar
     valuations,
     pledges,
     evidence,
+    emergencyStop,
   };
   await wireModules(ledger);
   await labelRoles(ledger);
   return ledger;
 }
 
-/** Module roles and registry wiring. Idempotent: does only what is missing. */
+/** The 4-byte selectors of the named functions (a name, or a full signature where overloaded). */
+export function selectorsOf(contract: BaseContract, names: string[]): string[] {
+  return names.map((n) => {
+    const f = contract.interface.getFunction(n);
+    if (!f) throw new Error(`${n} is not a function of the contract`);
+    return f.selector;
+  });
+}
+
+/**
+ * The registry's modules, the pledge registry, every function role (FUNCTION_ROLES) and the
+ * module roles (MODULE_HOLDERS). Idempotent: sends only what is missing.
+ */
 export async function wireModules(l: Ledger): Promise<void> {
-  const grants: [bigint, string][] = [
-    [ROLES.DISPUTES_MODULE, await l.disputes.getAddress()],
-    [ROLES.PLEDGE_MODULE, await l.pledges.getAddress()],
-    [ROLES.COMPLIANCE_MODULE, await l.compliance.getAddress()],
-    [ROLES.MILESTONE_WRITER, await l.tradeDesk.getAddress()],
-    [ROLES.MILESTONE_WRITER, await l.pledges.getAddress()],
-  ];
-  for (const [role, account] of grants) {
-    const [isMember] = await l.manager.hasRole(role, account);
-    if (!isMember) await (await l.manager.grantRole(role, account, 0)).wait();
+  const complianceAddress = await l.compliance.getAddress();
+  if ((await l.registry.compliance()) !== complianceAddress) {
+    await sent(l.registry.setModules(complianceAddress, await l.licenses.getAddress()));
   }
-  if ((await l.registry.compliance()) === ethers.ZeroAddress) {
-    await (await l.registry.setModules(await l.compliance.getAddress(), await l.licenses.getAddress())).wait();
+  const pledgesAddress = await l.pledges.getAddress();
+  if ((await l.disputes.pledges()) !== pledgesAddress) await sent(l.disputes.setPledgeRegistry(pledgesAddress));
+
+  for (const [key, byRole] of Object.entries(FUNCTION_ROLES) as [keyof Ledger, Partial<Record<RoleName, string[]>>][]) {
+    const contract = l[key];
+    const target = await contract.getAddress();
+    for (const [role, names] of Object.entries(byRole) as [RoleName, string[]][]) {
+      const selectors: string[] = [];
+      for (const s of selectorsOf(contract, names)) {
+        if ((await l.manager.getTargetFunctionRole(target, s)) !== ROLES[role]) selectors.push(s);
+      }
+      if (selectors.length > 0) await sent(l.manager.setTargetFunctionRole(target, selectors, ROLES[role]));
+    }
   }
+  for (const role of MODULE_ROLES) {
+    for (const holder of MODULE_HOLDERS[role]) {
+      const account = await l[holder].getAddress();
+      const [isMember] = await l.manager.hasRole(ROLES[role], account);
+      if (!isMember) await sent(l.manager.grantRole(ROLES[role], account, 0));
+    }
+  }
+  // The emergency stop holds the admin role with no delay; its code can only close contracts.
+  const stop = await l.emergencyStop.getAddress();
+  const [stopIsAdmin, stopDelay] = await l.manager.hasRole(ROLES.ADMIN, stop);
+  if (!stopIsAdmin || stopDelay !== 0n) await sent(l.manager.grantRole(ROLES.ADMIN, stop, 0));
+}
+
+/**
+ * The grant delay a role will have once pending changes take effect: the manager reports only
+ * the effective one (`getRoleGrantDelay`), and a change waits for its `minSetback`, so the last
+ * `RoleGrantDelayChanged` event says what was already asked for.
+ */
+async function pendingGrantDelay(l: Ledger, role: bigint): Promise<bigint> {
+  const events = await l.manager.queryFilter(l.manager.filters.RoleGrantDelayChanged(role));
+  const last = events.at(-1);
+  return last ? last.args.delay : await l.manager.getRoleGrantDelay(role);
 }
 
 /** Names the roles in the manager's events (RoleLabel), once, at first deployment. */
 async function labelRoles(l: Ledger): Promise<void> {
   for (const [name, id] of Object.entries(ROLES)) {
-    if (id === ROLES.ADMIN) continue;
-    await (await l.manager.labelRole(id, name)).wait();
+    if (id === ROLES.ADMIN || id === ROLES.PUBLIC) continue;
+    await sent(l.manager.labelRole(id, name));
   }
 }
 
-/** Grants each person role to its accounts, skipping grants already in place. */
+/** The roles an institution's account receives: its own and its capabilities. */
+export function rolesOfPerson(role: PersonRole): RoleName[] {
+  return [role, ...CAPABILITIES[role]];
+}
+
+/**
+ * Grants each person role (with its capability roles) to its accounts, skipping grants
+ * already in place, and sets the grant delays of person and module roles.
+ */
 export async function grantPersonRoles(
   l: Ledger,
   roles: Partial<Record<PersonRole, string[]>>,
   grantDelays: Partial<Record<PersonRole, number>> = {},
+  moduleGrantDelay = 0,
 ): Promise<void> {
   for (const role of PERSON_ROLES) {
-    const id = ROLES[role];
-    const delay = grantDelays[role];
-    if (delay !== undefined && (await l.manager.getRoleGrantDelay(id)) !== BigInt(delay)) {
-      await (await l.manager.setGrantDelay(id, delay)).wait();
-    }
     for (const account of roles[role] ?? []) {
-      const [isMember] = await l.manager.hasRole(id, account);
-      if (!isMember) await (await l.manager.grantRole(id, account, 0)).wait();
+      for (const name of rolesOfPerson(role)) {
+        const [isMember] = await l.manager.hasRole(ROLES[name], account);
+        if (!isMember) await sent(l.manager.grantRole(ROLES[name], account, 0));
+      }
+    }
+    // The delay applies to later grants, so it is set after the configured accounts are in.
+    const delay = grantDelays[role];
+    if (delay !== undefined && (await pendingGrantDelay(l, ROLES[role])) !== BigInt(delay)) {
+      await sent(l.manager.setGrantDelay(ROLES[role], delay));
+    }
+  }
+  if (moduleGrantDelay > 0) {
+    for (const role of MODULE_ROLES) {
+      if ((await pendingGrantDelay(l, ROLES[role])) !== BigInt(moduleGrantDelay)) {
+        await sent(l.manager.setGrantDelay(ROLES[role], moduleGrantDelay));
+      }
     }
   }
 }

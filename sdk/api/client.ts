@@ -61,8 +61,12 @@ export class ProvenanceClient {
   holderAt(ref: string, atBlock: number) {
     return this.get(S.HolderAt, `/v1/assets/${encodeURIComponent(ref)}/holder`, { atBlock });
   }
-  tradability(ref: string, q: { buyer: string; seller?: string; rights?: "holding" | "processing" | "operation"; territory?: "domestic" | "crossBorder"; confirm?: "chain" }) {
-    return this.get(S.Tradability, `/v1/assets/${encodeURIComponent(ref)}/tradability`, q);
+  tradability(
+    ref: string,
+    q: { buyer: string; seller?: string; rights?: "holding" | "processing" | "operation"; territory?: "domestic" | "crossBorder"; sublicense?: boolean; confirm?: "chain" },
+  ) {
+    const { sublicense, ...rest } = q;
+    return this.get(S.Tradability, `/v1/assets/${encodeURIComponent(ref)}/tradability`, { ...rest, sublicense: sublicense === undefined ? undefined : String(sublicense) });
   }
   license(id: string | bigint) {
     return this.get(S.LicenseResponse, `/v1/licenses/${id}`);
@@ -76,7 +80,7 @@ export class ProvenanceClient {
   milestones(address: string, q: { from?: string | number; to?: string | number; limit?: number; cursor?: string } = {}) {
     return this.get(S.MemberMilestones, `/v1/members/${address}/milestones`, q);
   }
-  evidence(hash: string, q: { root?: string; proof?: string[] } = {}) {
-    return this.get(S.Evidence, `/v1/evidence/${hash}`, { root: q.root, proof: q.proof?.join(",") });
+  evidence(hash: string, q: { root?: string; proof?: string[]; anchorer?: string } = {}) {
+    return this.get(S.Evidence, `/v1/evidence/${hash}`, { root: q.root, proof: q.proof?.join(","), anchorer: q.anchorer });
   }
 }

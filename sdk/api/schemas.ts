@@ -10,10 +10,15 @@ import {
   ASSET_STATUS,
   DATA_CATEGORY,
   DELIVERY_MODE,
+  EXPORT_MECHANISM,
   JURISDICTION,
+  LICENSE_END_CAUSE,
+  LICENSE_STATE,
+  MEMBER_STATUS,
   MEMBER_TYPE,
   MILESTONE,
   PERSONAL_INFO,
+  PLEDGE_STATUS,
   PRODUCT_FORM,
   REASON,
   RIGHTS,
@@ -126,6 +131,11 @@ export const TradabilityQuery = z.strictObject({
   seller: AddressParam.optional().meta({ description: "defaults to the current holder (the licensor, for a licence)" }),
   rights: z.enum(RIGHTS).default("holding"),
   territory: z.enum(TERRITORY).default("domestic").meta({ description: "of a licence; a holding transfer is cross-border when the buyer is foreign" }),
+  sublicense: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((v) => v === "true")
+    .meta({ description: "for a licence: the seller is a parent licensee granting a sublicence (the holder check does not apply)" }),
   confirm: z.enum(["chain"]).optional(),
 });
 export type TradabilityQuery = z.infer<typeof TradabilityQuery>;
@@ -136,6 +146,7 @@ const timeParam = z
   .pipe(z.number({ error: "must be a valid date" }).int().min(0, "must not be before 1970"));
 export const MilestonesQuery = z.strictObject({ from: timeParam.optional(), to: timeParam.optional(), limit: Limit, cursor: Cursor.optional() });
 export const EvidenceQuery = z.strictObject({
+  anchorer: AddressParam.optional().meta({ description: "count only this party's anchors (as EvidenceAnchor.verify(anchorer, ...) does)" }),
   root: Bytes32.optional(),
   proof: z
     .string()
@@ -160,6 +171,9 @@ export const Health = z
     confirmations: z.number().int(),
     deployBlock: BlockNumber,
     contracts: z.record(z.string(), Address),
+    modules: z
+      .object({ compliance: Address, licenses: Address })
+      .meta({ description: "the compliance and licence modules the registry consults at the indexed block (its latest ModulesSet)" }),
     lastError: z.string().nullable(),
     ...asOf,
   })
@@ -168,10 +182,66 @@ export type Health = z.infer<typeof Health>;
 
 export const Party = z.object({ address: Address, name: z.string().nullable() }).meta({ id: "Party" });
 
+export const OpenObjection = z
+  .object({
+    id: DecimalId,
+    claimant: Address,
+    evidenceHash: Bytes32,
+    filed: Where,
+    admitted: z
+      .object({ by: Address, at: Where })
+      .nullable()
+      .meta({ description: "the registrar's or a court's admission: while an admitted objection is open the asset is disputed" }),
+  })
+  .meta({ id: "OpenObjection" });
+
+export const CourtHold = z
+  .object({ caseHash: Bytes32, court: Address, placed: Where })
+  .meta({ id: "CourtHold", description: "one court's hold (查封) for one case; the asset is frozen while any is active" });
+
+export const Pledge = z
+  .object({
+    id: DecimalId,
+    state: z.enum(PLEDGE_STATUS),
+    pledgor: Address.meta({ description: "the current pledgor (a carried pledge binds the new holder)" }),
+    pledgee: Address,
+    securedAmount: Amount,
+    currency: z.string(),
+    dueDate: UnixTime,
+    registryRefHash: Bytes32,
+    proposed: Where,
+    activated: Where.nullable(),
+    carried: z
+      .array(z.object({ from: Address, to: Address, caseHash: Bytes32, at: Where }))
+      .meta({ description: "court orders that moved the asset and carried the pledge to its new holder" }),
+    ended: z
+      .object({ at: Where, by: Address.nullable(), byCourt: z.boolean(), caseHash: Bytes32.nullable() })
+      .nullable()
+      .meta({ description: "withdrawn, released, enforced or discharged (by a court order that moved or cancelled the asset)" }),
+  })
+  .meta({ id: "Pledge" });
+export type Pledge = z.infer<typeof Pledge>;
+
+export const Listing = z
+  .object({
+    exchange: Address,
+    holder: Address.meta({ description: "the holder whose sell order was listed" }),
+    listingRefHash: Bytes32,
+    orderHash: Bytes32,
+    listed: Where,
+    live: z.boolean().meta({ description: "the listing holder still holds the registered asset; a listing lapses when the holder changes" }),
+  })
+  .meta({ id: "Listing" });
+
+export const Clearance = z
+  .object({ recipient: Address, validUntil: UnixTime, mechanism: z.enum(EXPORT_MECHANISM), routeHash: Bytes32, regulator: Address })
+  .meta({ id: "Clearance", description: "a cross-border clearance keyed to one recipient" });
+
 export const Asset = z
   .object({
     id: DecimalId,
     registrationNumber: z.string().nullable(),
+    name: z.string().meta({ description: "the asset's name, as in its application" }),
     status: z.enum(ASSET_STATUS),
     holder: Party.nullable().meta({ description: "the applicant while the application is pending, then the holding-right holder; null once refused or cancelled" }),
     applicant: Party,
@@ -191,21 +261,31 @@ export const Asset = z
     metadataVersion: z.number().int(),
     parents: z.array(DecimalId),
     parentLicenses: z.array(z.string()),
+    commitment: Bytes32.meta({ description: "the commitment the application revealed" }),
     applied: Where,
     publicityEnd: UnixTime.nullable(),
     confirmed: z.object({ by: Address, at: UnixTime }).nullable(),
     refused: z.object({ by: Address, reasonHash: Bytes32 }).nullable(),
     cancelled: z.object({ by: Address, lastHolder: Address, reasonHash: Bytes32, at: UnixTime }).nullable(),
+    objectionsOpen: z.boolean().meta({ description: "an objection is open (a pending application waits for its ruling)" }),
+    disputed: z.boolean().meta({ description: "an admitted objection is open: no transfer, licence or pledge" }),
     openObjections: z.number().int(),
-    disputed: z.boolean(),
+    admittedObjections: z.number().int(),
+    objections: z.array(OpenObjection).meta({ description: "the open objections, admitted or not" }),
     frozen: z.boolean(),
+    holds: z.array(CourtHold).meta({ description: "every active court hold, per case" }),
     pledged: z.boolean(),
+    pledges: z.array(Pledge).meta({ description: "every pledge of the asset, in id order" }),
     expired: z.boolean().meta({ description: "validUntil is before the time of asOfBlock" }),
-    listing: z.object({ exchange: Address, listingRefHash: Bytes32 }).nullable(),
-    crossBorderClearance: z.object({ validUntil: UnixTime, mechanism: z.number().int(), routeHash: Bytes32 }).nullable(),
-    sandboxApproval: z.object({ validUntil: UnixTime, approvalHash: Bytes32 }).nullable(),
-    deidentificationReview: z.object({ passed: z.boolean(), reportHash: Bytes32, regulator: Address }).nullable(),
-    milestones: z.array(z.enum(MILESTONE)),
+    listing: Listing.nullable(),
+    crossBorderClearances: z.array(Clearance),
+    sandboxApproval: z.object({ validUntil: UnixTime, approvalHash: Bytes32, regulator: Address }).nullable(),
+    deidentificationReview: z
+      .object({ passed: z.boolean(), reportHash: Bytes32, regulator: Address })
+      .nullable()
+      .meta({ description: "the review of this content hash for this applicant" }),
+    milestones: z.array(z.enum(MILESTONE)).meta({ description: "the firsts the asset holds (annulled ones excluded)" }),
+    annulledMilestones: z.array(z.enum(MILESTONE)).meta({ description: "firsts annulled by the registrar and not recorded again" }),
     latestValuation: z
       .object({ valuationId: DecimalId, value: Amount, currency: z.string(), method: z.string(), valuationDate: UnixTime, evaluator: Address })
       .nullable(),
@@ -219,6 +299,7 @@ export type AssetResponse = z.infer<typeof AssetResponse>;
 export const AssetSummary = Asset.pick({
   id: true,
   registrationNumber: true,
+  name: true,
   status: true,
   holder: true,
   kind: true,
@@ -233,7 +314,7 @@ export const AssetList = z.object({ items: z.array(AssetSummary), ...page, ...as
 export type AssetList = z.infer<typeof AssetList>;
 
 export const HistoryEvent = Where.extend({
-  contract: z.string().meta({ description: "the ledger contract that emitted it (registry, licenses, ...)" }),
+  contract: z.string().meta({ description: "the ledger contract that emitted it (registry, office, licenses, ...)" }),
   event: z.string(),
   actor: Address.nullable(),
   summary: z.string().meta({ description: "plain-language account of what happened" }),
@@ -254,10 +335,11 @@ export const Lineage = z
   .meta({ id: "Lineage" });
 export type Lineage = z.infer<typeof Lineage>;
 
-export const LicenseState = z.enum(["active", "notStarted", "ended", "revoked", "parentEnded", "assetNotRegistered"]);
+export const LicenseState = z.enum(LICENSE_STATE);
 export const License = z
   .object({
     id: DecimalId,
+    module: Address.meta({ description: "the licence registry that granted it (the registry's licence module)" }),
     assetId: DecimalId,
     parentId: DecimalId.nullable(),
     depth: z.number().int(),
@@ -268,14 +350,21 @@ export const License = z
     start: UnixTime,
     end: UnixTime,
     sublicensable: z.boolean(),
+    revocable: z.boolean().meta({ description: "granted as revocable: the licensor may revoke it alone" }),
     scopeHash: Bytes32,
     termsHash: Bytes32,
     feeAmount: Amount,
     feeCurrency: z.string(),
     viaOffer: z.boolean(),
     granted: Where,
-    revoked: z.object({ by: Address, reasonHash: Bytes32, byCourt: z.boolean(), at: UnixTime }).nullable(),
-    state: LicenseState.meta({ description: "at the time of asOfBlock, with the chain of parents considered" }),
+    revoked: z.object({ by: Address, reasonHash: Bytes32, byCourt: z.boolean(), withConsent: z.boolean(), at: UnixTime }).nullable(),
+    ended: z
+      .object({ cause: z.enum(LICENSE_END_CAUSE), caseHash: Bytes32.nullable(), at: Where })
+      .nullable()
+      .meta({ description: "closed after it lapsed, or ended by the asset's cancellation" }),
+    state: LicenseState.meta({
+      description: "LicenseRegistry.stateOf at the time of asOfBlock: suspended while the asset is graded core or a cross-border licensee's clearance is gone; parentEnded when a parent is not in force",
+    }),
     sublicenses: z.array(DecimalId),
   })
   .meta({ id: "License" });
@@ -283,7 +372,10 @@ export type License = z.infer<typeof License>;
 export const LicenseResponse = License.extend(asOf).meta({ id: "LicenseResponse" });
 export const AssetLicenses = z
   .object({ assetId: DecimalId, active: z.array(License), ended: z.array(License), ...asOf })
-  .meta({ id: "AssetLicenses", description: "every licence of the asset; sublicence chains via parentId and sublicenses" });
+  .meta({
+    id: "AssetLicenses",
+    description: "every licence of the asset (active: active, notStarted or suspended; ended: the rest); sublicence chains via parentId and sublicenses",
+  });
 export type AssetLicenses = z.infer<typeof AssetLicenses>;
 
 export const HolderAt = z
@@ -299,7 +391,7 @@ export type HolderAt = z.infer<typeof HolderAt>;
 
 export const ReasonItem = z.object({
   code: z.enum(REASON),
-  party: Address.nullable().meta({ description: "the party it concerns (membership, cross-border), if any" }),
+  party: Address.nullable().meta({ description: "the party it concerns (holder, membership, cross-border), if any" }),
   message: z.string(),
 });
 export const Tradability = z
@@ -309,12 +401,21 @@ export const Tradability = z
     buyer: Address,
     rights: z.enum(RIGHTS),
     territory: z.enum(TERRITORY),
+    sublicense: z.boolean(),
     tradable: z.boolean(),
-    reasons: z.array(ReasonItem).meta({ description: "every failed check, in the contracts' order; the first is what the contract answers" }),
+    reasons: z.array(ReasonItem).meta({
+      description: "every failed check, in the contracts' order; the codes are the contracts' full reason set and the first is what the pre-trade check answers",
+    }),
     chain: z
-      .object({ reason: z.enum(REASON), atBlock: BlockNumber, agrees: z.boolean() })
+      .object({
+        reason: z.enum(REASON).meta({ description: "transferCheck / licenseCheck: the first failing check" }),
+        reasons: z.array(z.enum(REASON)).meta({ description: "transferReasons / licenseReasons: the bit set, as codes in the evaluation order" }),
+        bits: Amount.meta({ description: "the bit set itself (bit r for Reason r)" }),
+        atBlock: BlockNumber,
+        agrees: z.boolean().meta({ description: "the index's set of codes equals the contracts' bit set, and the first reasons match" }),
+      })
       .nullable()
-      .meta({ description: "with confirm=chain: the contracts' pre-trade view, called at asOfBlock" }),
+      .meta({ description: "with confirm=chain: the contracts' pre-trade views, called at asOfBlock" }),
     ...asOf,
   })
   .meta({ id: "Tradability" });
@@ -327,10 +428,14 @@ export const Member = z
     orgIdHash: Bytes32,
     memberType: z.enum(MEMBER_TYPE),
     jurisdiction: z.enum(JURISDICTION),
-    status: z.enum(["active", "suspended"]),
+    status: z.enum(MEMBER_STATUS).exclude(["none"]),
     admitted: Where,
     admittedBy: Address,
     suspension: z.object({ reasonHash: Bytes32, by: Address, at: UnixTime }).nullable(),
+    rebound: z
+      .object({ from: Address.nullable(), to: Address.nullable(), reasonHash: Bytes32, by: Address, at: Where })
+      .nullable()
+      .meta({ description: "a key rotation: `to` on the retired account, `from` on the account that took over" }),
     ...asOf,
   })
   .meta({ id: "Member" });
@@ -345,6 +450,10 @@ export const MilestoneItem = Where.extend({
   at: UnixTime,
   evidenceHash: Bytes32.nullable(),
   detail: z.number().int(),
+  annulled: z
+    .object({ by: Address, reasonHash: Bytes32, at: Where })
+    .nullable()
+    .meta({ description: "annulled by the registrar: the first earns nothing (a later event may record it again)" }),
 }).meta({ id: "MilestoneItem" });
 export type MilestoneItem = z.infer<typeof MilestoneItem>;
 export const MemberMilestones = z
@@ -352,20 +461,25 @@ export const MemberMilestones = z
   .meta({ id: "MemberMilestones" });
 export type MemberMilestones = z.infer<typeof MemberMilestones>;
 
-export const EvidenceAnchorInfo = z.object({
-  root: Bytes32,
-  anchorer: Address,
-  itemCount: z.number().int(),
-  manifestHash: Bytes32,
-  anchored: Where,
-  revoked: z.object({ reasonHash: Bytes32, at: UnixTime }).nullable(),
-});
+export const EvidenceAnchorInfo = z
+  .object({
+    root: Bytes32,
+    anchorer: Address,
+    itemCount: z.number().int(),
+    manifestHash: Bytes32,
+    anchored: Where,
+    revoked: z.object({ reasonHash: Bytes32, at: UnixTime }).nullable(),
+  })
+  .meta({ id: "EvidenceAnchorInfo", description: "one party's anchor of a root (anchors are keyed by anchorer and root)" });
 export const Evidence = z
   .object({
     hash: Bytes32,
-    anchored: z.boolean().meta({ description: "the hash is an anchored, unrevoked root, or proven to be an item under one" }),
-    asRoot: EvidenceAnchorInfo.nullable(),
-    inRoot: EvidenceAnchorInfo.nullable().meta({ description: "with root and proof: the root the proof leads to" }),
+    anchored: z.boolean().meta({ description: "the hash is a root with an unrevoked anchor, or proven to be an item under one (of `anchorer`, if given)" }),
+    anchors: z.array(EvidenceAnchorInfo).meta({ description: "every party's anchor of the hash as a root (of `anchorer` only, if given)" }),
+    inRoot: z
+      .object({ root: Bytes32, anchors: z.array(EvidenceAnchorInfo) })
+      .nullable()
+      .meta({ description: "with a proof: the root it was checked against (`root`, or the one the proof leads to) and its anchors" }),
     proofValid: z.boolean().nullable(),
     references: z.array(Where.extend({ event: z.string(), assetId: DecimalId.nullable(), field: z.string() })).meta({
       description: "ledger events that cite this hash (source evidence, milestone evidence, reports...)",
@@ -377,4 +491,4 @@ export type Evidence = z.infer<typeof Evidence>;
 
 // ─── Reused enums, for clients ─────────────────────────────────────────────────────────
 
-export { ASSET_STATUS, DATA_CATEGORY, DELIVERY_MODE, MILESTONE, REASON, RIGHTS, SECURITY_GRADE, TERRITORY };
+export { ASSET_STATUS, DATA_CATEGORY, DELIVERY_MODE, LICENSE_STATE, MEMBER_STATUS, MILESTONE, PLEDGE_STATUS, REASON, RIGHTS, SECURITY_GRADE, TERRITORY };

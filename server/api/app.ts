@@ -5,7 +5,8 @@
  */
 import express, { type Request, type Response } from "express";
 import { Interface } from "ethers";
-import { REASON, enumName } from "../../sdk/api/enums";
+import { checksumAddress as getAddress } from "../../sdk/address";
+import { REASON, bitsOfReasons, enumName, reasonsOfBits } from "../../sdk/api/enums";
 import {
   AddressParams,
   AssetsQuery,
@@ -21,13 +22,15 @@ import {
   type Tradability,
 } from "../../sdk/api/schemas";
 import type { Deployment } from "../deployment";
-import type { IndexerStatus } from "../indexer/indexer";
 import type { Metrics } from "../metrics";
-import { RpcClient } from "../rpc/client";
+import { RpcClient, RpcError } from "../rpc/client";
+import type { IndexerStatus } from "../status";
 import { K } from "../store/keys";
+import type { StoredAsset } from "../store/records";
+import { modulesOf } from "../store/schema";
 import type { Checkpoint, IndexStore, Reader } from "../store/store";
 import { Queries } from "../state/queries";
-import type { StoredAsset } from "../state/records";
+import { rightsBitsOf } from "../state/tradability";
 import { ApiError, NotFoundError, UnavailableError, errorBody, errorHandler, parseOr400 } from "./errors";
 import { openApiDocument } from "./openapi";
 
@@ -44,9 +47,12 @@ export interface ApiContext {
   extend?: (app: express.Express) => void;
 }
 
+/** The registry's pre-trade views: the first failing check, and every failing check as a bit set. */
 const PRE_TRADE = new Interface([
   "function transferCheck(uint256 assetId, address from, address to) view returns (uint8)",
-  "function licenseCheck(uint256 assetId, address licensor, address licensee, uint8 territory, bool isSublicense) view returns (uint8)",
+  "function transferReasons(uint256 assetId, address from, address to) view returns (uint256)",
+  "function licenseCheck(uint256 assetId, address licensor, address licensee, uint8 rights, uint8 territory, bool isSublicense) view returns (uint8)",
+  "function licenseReasons(uint256 assetId, address licensor, address licensee, uint8 rights, uint8 territory, bool isSublicense) view returns (uint256)",
 ]);
 
 export function createApp(ctx: ApiContext): express.Express {
@@ -92,7 +98,7 @@ export function createApp(ctx: ApiContext): express.Express {
     try {
       const cp = await reader.get<Checkpoint>(K.checkpoint);
       if (!cp) throw new UnavailableError("index_empty", "the index has not reached the deploy block yet; retry shortly");
-      return await fn(new Queries(reader, cp));
+      return await fn(new Queries(reader, cp, ctx.deployment.defaultModules));
     } finally {
       await reader.close();
     }
@@ -110,6 +116,7 @@ export function createApp(ctx: ApiContext): express.Express {
     const s = ctx.status();
     const cp = await ctx.store.checkpoint();
     const lag = s.head !== null && cp ? Math.max(0, s.head - cp.number) : null;
+    const modules = await modulesOf(ctx.store, ctx.deployment.defaultModules);
     const state: Health["status"] =
       s.state === "halted" ? "halted" : s.lastError ? "degraded" : s.state === "following" && lag !== null && lag <= ctx.confirmations + 1 ? "ok" : "syncing";
     const body: Health = {
@@ -121,6 +128,7 @@ export function createApp(ctx: ApiContext): express.Express {
       confirmations: ctx.confirmations,
       deployBlock: ctx.deployment.deployBlock,
       contracts: ctx.deployment.addresses,
+      modules: { compliance: getAddress(modules.compliance), licenses: getAddress(modules.licenses) },
       lastError: s.lastError,
       asOfBlock: cp?.number ?? 0,
     };
@@ -176,6 +184,9 @@ export function createApp(ctx: ApiContext): express.Express {
   v1.get("/assets/:ref/tradability", async (req, res) => {
     const { ref } = parseOr400(RefParams, req.params, "ref");
     const query = parseOr400(TradabilityQuery, req.query, "query");
+    if (query.sublicense && query.rights === "holding") {
+      throw new ApiError(400, "bad_request", "sublicense applies to a licence (rights processing or operation)", "sublicense");
+    }
     const body = await read(async (q): Promise<Tradability> => {
       const asset = await assetOr404(q, ref);
       const { seller, failures } = await q.tradability(asset, query);
@@ -185,6 +196,7 @@ export function createApp(ctx: ApiContext): express.Express {
         buyer: query.buyer,
         rights: query.rights,
         territory: query.territory,
+        sublicense: query.sublicense,
         tradable: failures.length === 0,
         reasons: failures,
         chain: null,
@@ -192,28 +204,53 @@ export function createApp(ctx: ApiContext): express.Express {
       };
     });
     if (query.confirm === "chain") {
-      const reason = await chainReason(body.assetId, body.seller, query.buyer, query.rights, query.territory, body.asOfBlock);
-      const indexFirst = body.reasons[0]?.code ?? "OK";
-      body.chain = { reason, atBlock: body.asOfBlock, agrees: reason === indexFirst };
+      const chain = await chainReasons(body.assetId, body.seller, query.buyer, query.rights, query.territory, query.sublicense, body.asOfBlock);
+      const index = body.reasons.map((r) => r.code);
+      const indexFirst = index[0] ?? "OK";
+      body.chain = {
+        reason: chain.first,
+        reasons: reasonsOfBits(chain.bits),
+        bits: chain.bits.toString(),
+        atBlock: body.asOfBlock,
+        // Equal sets (the index may name NotMember twice, for the seller and the buyer), and the same first.
+        agrees: bitsOfReasons(index) === chain.bits && indexFirst === chain.first,
+      };
     }
     res.json(body);
   });
 
-  /** The contracts' own pre-trade view, called at `block`. */
-  async function chainReason(assetId: string, seller: string | null, buyer: string, rights: string, territory: string, block: number) {
+  /** The contracts' own pre-trade views (first reason and bit set), called at `block`. */
+  async function chainReasons(
+    assetId: string,
+    seller: string | null,
+    buyer: string,
+    rights: "holding" | "processing" | "operation",
+    territory: "domestic" | "crossBorder",
+    sublicense: boolean,
+    block: number,
+  ): Promise<{ first: (typeof REASON)[number]; bits: bigint }> {
     const from = seller ?? "0x0000000000000000000000000000000000000000";
-    const data =
-      rights === "holding"
-        ? PRE_TRADE.encodeFunctionData("transferCheck", [assetId, from, buyer])
-        : PRE_TRADE.encodeFunctionData("licenseCheck", [assetId, from, buyer, territory === "crossBorder" ? 1 : 0, false]);
-    let out: string;
+    const [checkFn, reasonsFn] = rights === "holding" ? (["transferCheck", "transferReasons"] as const) : (["licenseCheck", "licenseReasons"] as const);
+    const args = rights === "holding" ? [assetId, from, buyer] : [assetId, from, buyer, rightsBitsOf(rights), territory === "crossBorder" ? 1 : 0, sublicense];
+    const at = `0x${block.toString(16)}`;
+    const to = ctx.deployment.addresses.registry;
+    let answers: (string | RpcError)[];
     try {
-      out = await ctx.rpc.call<string>("eth_call", [{ to: ctx.deployment.addresses.registry, data }, `0x${block.toString(16)}`], { attempts: 3 });
+      answers = await ctx.rpc.batch<string>([
+        { method: "eth_call", params: [{ to, data: PRE_TRADE.encodeFunctionData(checkFn, args) }, at] },
+        { method: "eth_call", params: [{ to, data: PRE_TRADE.encodeFunctionData(reasonsFn, args) }, at] },
+      ]);
     } catch (e) {
       throw new UnavailableError("node_unavailable", `could not confirm with the node: ${e instanceof Error ? e.message : String(e)}`);
     }
-    const [code] = PRE_TRADE.decodeFunctionResult(rights === "holding" ? "transferCheck" : "licenseCheck", out);
-    return enumName(REASON, Number(code));
+    const [first, bits] = answers;
+    if (typeof first !== "string" || typeof bits !== "string") {
+      const err = [first, bits].find((x) => x instanceof RpcError);
+      throw new UnavailableError("node_unavailable", `could not confirm with the node: ${err instanceof Error ? err.message : "no answer"}`);
+    }
+    const [code] = PRE_TRADE.decodeFunctionResult(checkFn, first);
+    const [set] = PRE_TRADE.decodeFunctionResult(reasonsFn, bits);
+    return { first: enumName(REASON, Number(code)), bits: BigInt(set as bigint) };
   }
 
   v1.get("/licenses/:id", async (req, res) => {
@@ -243,8 +280,8 @@ export function createApp(ctx: ApiContext): express.Express {
 
   v1.get("/evidence/:hash", async (req, res) => {
     const { hash } = parseOr400(EvidenceParams, req.params, "hash");
-    const { root, proof } = parseOr400(EvidenceQuery, req.query, "query");
-    res.json(await read((q) => q.evidence(hash, root, proof)));
+    const { root, proof, anchorer } = parseOr400(EvidenceQuery, req.query, "query");
+    res.json(await read((q) => q.evidence(hash, { root, proof, anchorer })));
   });
 
   let openapi: unknown;

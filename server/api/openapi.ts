@@ -15,32 +15,45 @@ interface Operation {
 }
 
 const OPERATIONS: Operation[] = [
-  { path: "/v1/health", summary: "Chain id, head, indexed block, lag and contract addresses", response: S.Health },
+  { path: "/v1/health", summary: "Chain id, head, indexed block, lag, contract addresses and the registry's current modules", response: S.Health },
   { path: "/v1/assets", summary: "Assets, filtered and cursor-paginated", query: S.AssetsQuery, response: S.AssetList },
-  { path: "/v1/assets/{ref}", summary: "Every registered field, status, holder, rights and encumbrances", params: S.RefParams, response: S.AssetResponse, notFound: true },
+  {
+    path: "/v1/assets/{ref}",
+    summary: "Every registered field, status, holder, rights and encumbrances: open and admitted objections, court holds per case, pledges (carried, discharged), the listing (live or lapsed), clearances per recipient",
+    params: S.RefParams,
+    response: S.AssetResponse,
+    notFound: true,
+  },
   { path: "/v1/assets/{ref}/history", summary: "The provenance timeline", params: S.RefParams, query: S.PageQuery, response: S.History, notFound: true },
   { path: "/v1/assets/{ref}/lineage", summary: "Parents and children, transitively", params: S.RefParams, response: S.Lineage, notFound: true },
   { path: "/v1/assets/{ref}/licenses", summary: "Active and ended licences and sublicence chains", params: S.RefParams, response: S.AssetLicenses, notFound: true },
   { path: "/v1/assets/{ref}/holder", summary: "Who held the asset at a block", params: S.RefParams, query: S.HolderQuery, response: S.HolderAt, notFound: true },
   {
     path: "/v1/assets/{ref}/tradability",
-    summary: "Whether a trade or licence can go through now (the contracts' pre-trade rule over the index; confirm=chain also asks the node)",
+    summary:
+      "Whether a trade or licence can go through now: every failing check of the contracts' pre-trade rule over the index (the contracts' full reason set); confirm=chain also calls transferReasons / licenseReasons and the first-reason views at the same block",
     params: S.RefParams,
     query: S.TradabilityQuery,
     response: S.Tradability,
     notFound: true,
   },
-  { path: "/v1/licenses/{id}", summary: "A licence", params: S.LicenseParams, response: S.LicenseResponse, notFound: true },
+  { path: "/v1/licenses/{id}", summary: "A licence of the registry's current licence module, with its state as LicenseRegistry.stateOf says it", params: S.LicenseParams, response: S.LicenseResponse, notFound: true },
   { path: "/v1/members/{address}", summary: "A member", params: S.AddressParams, response: S.Member, notFound: true },
   { path: "/v1/members/{address}/assets", summary: "The assets a member holds or applied for", params: S.AddressParams, query: S.PageQuery, response: S.MemberAssets },
   {
     path: "/v1/members/{address}/milestones",
-    summary: "An enterprise's firsts in a period, with evidence and transaction hashes",
+    summary: "An enterprise's firsts in a period, with evidence and transaction hashes; annulled firsts are shown as annulled",
     params: S.AddressParams,
     query: S.MilestonesQuery,
     response: S.MemberMilestones,
   },
-  { path: "/v1/evidence/{hash}", summary: "Whether an evidence hash is anchored, under which root, and when", params: S.EvidenceParams, query: S.EvidenceQuery, response: S.Evidence },
+  {
+    path: "/v1/evidence/{hash}",
+    summary: "Whether an evidence hash is anchored (every party's anchor of it as a root, or of the root a proof leads to), and which ledger events cite it",
+    params: S.EvidenceParams,
+    query: S.EvidenceQuery,
+    response: S.Evidence,
+  },
 ];
 
 type Json = Record<string, unknown>;

@@ -6,9 +6,9 @@
  */
 import type { ParamType } from "ethers";
 import { checksumAddress } from "../../sdk/address";
+import type { Plain, PlainArgs } from "../store/records";
 
-export type Plain = string | number | boolean | null | Plain[] | { [k: string]: Plain };
-export type PlainArgs = Record<string, Plain>;
+export type { Plain, PlainArgs };
 
 export class AbiDecodeError extends Error {
   constructor(message: string) {

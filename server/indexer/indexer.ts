@@ -4,14 +4,25 @@
  * atomic batch with its checkpoint. Blocks near the head keep their hashes and an undo
  * journal; a changed hash at the checkpoint means a reorg, which is rolled back to the common
  * ancestor and re-applied. A reorg deeper than the kept window halts the indexer.
+ *
+ * The addresses read are the static contracts of the deployment plus the registry's current
+ * compliance and licence modules, as Ponder follows factory children: a ModulesSet in a range
+ * switches to the new module from that log on (its logs after the ModulesSet, in the same
+ * block too, are fetched and merged in) and drops the replaced module's later logs. The module
+ * set is stored (K.modules) and journalled like any state, so a reorg undoes a switch.
  */
 import { IndexStore, Overlay, type Checkpoint, type KeptBlock } from "../store/store";
 import { K } from "../store/keys";
+import type { StoredModules } from "../store/records";
 import { AnswerTooLargeError, RpcClient, RpcClosedError, RpcError, RpcUnavailableError } from "../rpc/client";
 import type { Deployment } from "../deployment";
-import { LogDecoder, type RawLog } from "./decode";
-import { EventApplier } from "./apply";
+import type { IndexerState, IndexerStatus } from "../status";
+import { ContractSet, LogDecoder, type RawLog } from "./decode";
+import { Dispatcher } from "./dispatch";
+import { IndexInvariantError, checkHandlers } from "./handlers";
 import { HeapBudget } from "./memory";
+
+export type { IndexerState, IndexerStatus };
 
 export interface IndexerOptions {
   rpc: RpcClient;
@@ -32,20 +43,6 @@ export interface IndexerOptions {
   /** Heap (MB) above which a full garbage collection runs after a commit; 0 leaves it to V8. */
   heapBudgetMb?: number;
   log?: (message: string) => void;
-}
-
-export type IndexerState = "starting" | "syncing" | "following" | "halted" | "stopped";
-
-export interface IndexerStatus {
-  state: IndexerState;
-  head: number | null;
-  indexedBlock: number | null;
-  indexedTimestamp: number | null;
-  lastError: string | null;
-  eventsApplied: number;
-  reorgs: number;
-  rpcFaults: number;
-  range: number;
 }
 
 /** The index belongs to another chain or deployment, or the chain rewrote more than the window. */
@@ -132,6 +129,13 @@ export class Indexer {
 
   private async init(): Promise<void> {
     const { store, deployment, rpc } = this.opts;
+    // Every event of the deployment's ABIs has a handler whose fields match it.
+    try {
+      checkHandlers(deployment);
+    } catch (e) {
+      if (e instanceof IndexInvariantError) throw new IndexerHaltedError(`the deployment's ABIs do not match the indexer's handlers: ${e.message}`);
+      throw e;
+    }
     const chainId = Number(await rpc.call<string>("eth_chainId"));
     if (chainId !== deployment.chainId) {
       throw new IndexerHaltedError(`the node at ${rpc.url} is chain ${chainId}, but the deployment is on chain ${deployment.chainId}`);
@@ -203,9 +207,10 @@ export class Indexer {
         // A step that fails leaves the last write to finish (or fail) before anything else.
         await this.settle().catch(() => {});
         if (e instanceof RpcClosedError || this.stopping) break;
-        if (e instanceof IndexerHaltedError) {
+        if (e instanceof IndexerHaltedError || e instanceof IndexInvariantError) {
+          // An event that breaks the handlers' expectations would break them on every retry.
           this.status.state = "halted";
-          this.status.lastError = e.message;
+          this.status.lastError = e instanceof IndexInvariantError ? `an event does not match its handler: ${e.message}` : e.message;
           this.log(`HALTED: ${e.message}`);
           return;
         }
@@ -308,24 +313,15 @@ export class Indexer {
         prevHash = h.hash.toLowerCase();
       }
     }
-    const read = await this.readLogs(from, to);
-    const logs = read.logs;
-    to = read.to;
-    const missing = new Set<number>();
-    if (!headers.has(to)) missing.add(to);
-    for (const l of logs) {
-      const n = Number(l.blockNumber);
-      if (l.blockTimestamp === undefined && !headers.has(n)) missing.add(n);
-    }
-    for (const [n, h] of await this.headers([...missing].sort((x, y) => x - y))) headers.set(n, h);
-    for (const l of logs) {
-      const h = headers.get(Number(l.blockNumber));
-      if (h && h.hash.toLowerCase() !== l.blockHash.toLowerCase()) throw new Error(`log of block ${Number(l.blockNumber)} is from a replaced block`);
-    }
-
     const overlay = new Overlay(store, this.pending?.overlay ?? null);
-    const applier = new EventApplier(overlay);
+    const contracts = new ContractSet(deployment.staticContracts, overlay.get<StoredModules>(K.modules) ?? deployment.defaultModules);
+    const read = await this.readLogs(from, to, contracts.addresses());
+    let logs = read.logs;
+    to = read.to;
     const smallAnswer = logs.length < this.targetLogs / 4 && answerBytes(logs) < this.maxAnswerBytes / 4;
+    await this.checkLogs(logs, headers, to);
+
+    const dispatcher = new Dispatcher(overlay);
     let applied = 0;
     let next: Checkpoint;
     let keep: Map<number, KeptBlock>;
@@ -336,12 +332,28 @@ export class Indexer {
         // by every young-generation collection) until the commit.
         logs[i] = DONE;
         if (!l || l.removed) continue;
-        const ev = this.decoder.decode(l);
+        const contract = contracts.keyOf(l.address);
+        if (!contract) continue; // a replaced module's log after the switch
+        const ev = this.decoder.decode(l, contract);
         if (!ev) continue;
         const time = l.blockTimestamp !== undefined ? Number(l.blockTimestamp) : Number(headers.get(ev.block)?.timestamp ?? 0);
         overlay.setBlock(ev.block, ev.block >= journalFrom);
-        await applier.apply(ev, time);
+        dispatcher.apply(ev, time);
         applied++;
+        if (contract === "registry" && ev.event === "ModulesSet") {
+          const added = contracts.switchTo(overlay.get<StoredModules>(K.modules) ?? deployment.defaultModules);
+          if (added.length > 0) {
+            // The new module's logs from this one on (in this block, only those after it).
+            const after = (m: RawLog) => Number(m.blockNumber) > ev.block || (Number(m.blockNumber) === ev.block && Number(m.logIndex) > ev.logIndex);
+            const more = (await this.readLogsOf(added, ev.block, to)).filter(after);
+            if (more.length > 0) {
+              this.log(`module swap at block ${ev.block}: reading ${added.join(", ")} from there (${more.length} log(s) in this range)`);
+              await this.checkLogs(more, headers, to);
+              logs = mergeLogs(logs.slice(i + 1), more);
+              i = -1;
+            }
+          }
+        }
       }
       const last = headers.get(to);
       if (!last) throw new Error(`missing header ${to}`);
@@ -372,13 +384,31 @@ export class Indexer {
     return false;
   }
 
+  /**
+   * Fetches the headers the range's logs need (timestamps the node did not put in the logs, and
+   * the last block's) and checks that every log belongs to a block whose header was read.
+   */
+  private async checkLogs(logs: RawLog[], headers: Map<number, Header>, to: number): Promise<void> {
+    const missing = new Set<number>();
+    if (!headers.has(to)) missing.add(to);
+    for (const l of logs) {
+      const n = Number(l.blockNumber);
+      if (l.blockTimestamp === undefined && !headers.has(n)) missing.add(n);
+    }
+    for (const [n, h] of await this.headers([...missing].sort((x, y) => x - y))) headers.set(n, h);
+    for (const l of logs) {
+      const h = headers.get(Number(l.blockNumber));
+      if (h && h.hash.toLowerCase() !== l.blockHash.toLowerCase()) throw new Error(`log of block ${Number(l.blockNumber)} is from a replaced block`);
+    }
+  }
+
   /** `eth_getLogs` over [from, to], shrinking the range while the node refuses or caps it. */
-  private async readLogs(from: number, to: number): Promise<{ logs: RawLog[]; to: number }> {
+  private async readLogs(from: number, to: number, addresses: string[]): Promise<{ logs: RawLog[]; to: number }> {
     for (;;) {
       try {
         const logs = await this.opts.rpc.call<RawLog[]>(
           "eth_getLogs",
-          [{ fromBlock: hex(from), toBlock: hex(to), address: this.decoder.addresses() }],
+          [{ fromBlock: hex(from), toBlock: hex(to), address: addresses }],
           // A range grown over quiet blocks can meet busy ones: the size cap keeps that answer
           // from costing more memory than a normal one.
           { attempts: 3, maxBytes: to > from ? this.maxAnswerBytes : Infinity },
@@ -396,7 +426,7 @@ export class Indexer {
         return { logs, to };
       } catch (e) {
         if (!(e instanceof RpcError || e instanceof RpcUnavailableError || e instanceof AnswerTooLargeError)) throw e;
-        if (to === from) return { logs: await this.readBlockByContract(from), to };
+        if (to === from) return { logs: await this.readBlockByContract(from, addresses), to };
         if (e instanceof AnswerTooLargeError && e.size !== null) {
           // The node said how large the answer was: aim under the cap at once (with 20% spare)
           // rather than halving through several more oversized answers.
@@ -416,12 +446,31 @@ export class Indexer {
    * ask contract by contract and merge in log order. A single contract over the cap in a
    * single block cannot be split further; that error goes up and the step is retried.
    */
-  private async readBlockByContract(n: number): Promise<RawLog[]> {
+  private async readBlockByContract(n: number, addresses: string[]): Promise<RawLog[]> {
     const parts: RawLog[][] = [];
-    for (const address of this.decoder.addresses()) {
+    for (const address of addresses) {
       parts.push(await this.opts.rpc.call<RawLog[]>("eth_getLogs", [{ fromBlock: hex(n), toBlock: hex(n), address }], { attempts: 3 }));
     }
     return parts.flat().sort((a, b) => Number(a.logIndex) - Number(b.logIndex));
+  }
+
+  /**
+   * Every log of `addresses` in [from, to] (a module the range switched to), however many
+   * ranges the node needs for them: a refused or oversized answer is split in halves.
+   */
+  private async readLogsOf(addresses: string[], from: number, to: number): Promise<RawLog[]> {
+    try {
+      return await this.opts.rpc.call<RawLog[]>(
+        "eth_getLogs",
+        [{ fromBlock: hex(from), toBlock: hex(to), address: addresses }],
+        { attempts: 3, maxBytes: to > from ? this.maxAnswerBytes : Infinity },
+      );
+    } catch (e) {
+      if (!(e instanceof RpcError || e instanceof RpcUnavailableError || e instanceof AnswerTooLargeError)) throw e;
+      if (to === from) return this.readBlockByContract(from, addresses);
+      const mid = from + Math.floor((to - from) / 2);
+      return [...(await this.readLogsOf(addresses, from, mid)), ...(await this.readLogsOf(addresses, mid + 1, to))];
+    }
   }
 
   /** The checkpoint's block was replaced: roll back to the newest kept block still on the chain. */
@@ -453,6 +502,20 @@ const hex = (n: number): string => `0x${n.toString(16)}`;
 
 /** Stands in for an applied log in a range's list. */
 const DONE: RawLog = { address: "", topics: [], data: "0x", blockNumber: "0x0", blockHash: "", transactionHash: "", logIndex: "0x0", removed: true };
+
+/** Two lists of logs merged in chain order, each log once (a module switched back to was read before). */
+function mergeLogs(a: RawLog[], b: RawLog[]): RawLog[] {
+  const pos = (l: RawLog) => Number(l.blockNumber) * 1e6 + Number(l.logIndex);
+  const seen = new Set<number>();
+  return [...a, ...b]
+    .filter((l) => {
+      const p = pos(l);
+      if (seen.has(p)) return false;
+      seen.add(p);
+      return true;
+    })
+    .sort((x, y) => pos(x) - pos(y));
+}
 
 /** About how many bytes of JSON `logs` took (hashes, numbers and field names are ~500 bytes a log). */
 function answerBytes(logs: RawLog[]): number {

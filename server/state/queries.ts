@@ -17,11 +17,10 @@ import type {
   Lineage,
   Member,
   MemberMilestones,
+  Pledge,
   TradabilityQuery,
 } from "../../sdk/api/schemas";
-import { ASSET_INDEXES } from "../indexer/apply";
 import { K, idFromKey, prefixEnd } from "../store/keys";
-import type { Checkpoint, Reader } from "../store/store";
 import type {
   StoredAnchor,
   StoredAsset,
@@ -32,8 +31,12 @@ import type {
   StoredLicense,
   StoredMember,
   StoredMilestone,
+  StoredModules,
+  StoredPledge,
   StoredSandbox,
-} from "./records";
+} from "../store/records";
+import { ASSET_INDEXES, modulesOf } from "../store/schema";
+import type { Checkpoint, Reader } from "../store/store";
 import { tradabilityReasons, type Failure } from "./tradability";
 
 /** A cursor that does not come from this API (HTTP 400 on `cursor`). */
@@ -59,10 +62,23 @@ export function decodeCursor(cursor: string, prefix: string): string {
 type Party = { address: string; name: string | null };
 
 export class Queries {
+  private modulesRead: Promise<StoredModules> | null = null;
+
+  /**
+   * @param defaultModules the deployment's compliance and licence modules, in force until the
+   *   registry's first ModulesSet.
+   */
   constructor(
     private readonly r: Reader,
     readonly cp: Checkpoint,
+    private readonly defaultModules: StoredModules,
   ) {}
+
+  /** The registry's compliance and licence modules at this commit. */
+  modules(): Promise<StoredModules> {
+    this.modulesRead ??= modulesOf(this.r, this.defaultModules);
+    return this.modulesRead;
+  }
 
   get asOfBlock(): number {
     return this.cp.number;
@@ -90,14 +106,16 @@ export class Queries {
   async asset(id: string): Promise<AssetResponse | null> {
     const a = await this.storedAsset(id);
     if (!a) return null;
-    const [names, clearance, sandbox, deid] = await Promise.all([
+    const { compliance } = await this.modules();
+    const [names, clearances, sandbox, deid, pledges] = await Promise.all([
       this.parties([a.holder, a.applicant]),
-      this.r.get<StoredClearance>(K.clearance(id)),
-      this.r.get<StoredSandbox>(K.sandbox(id)),
-      this.r.get<StoredDeidentification>(K.deidentification(a.contentHash)),
+      this.r.entries<StoredClearance>(K.clearancePrefix(compliance, id)),
+      this.r.get<StoredSandbox>(K.sandbox(compliance, id)),
+      this.r.get<StoredDeidentification>(K.deidentification(compliance, a.applicant, a.contentHash)),
+      this.pledgesOf(id),
     ]);
     const party = (addr: string): Party => names.get(addr.toLowerCase()) ?? { address: addr, name: null };
-    const { rightsBits, ...rest } = a;
+    const { rightsBits, listing, ...rest } = a;
     const asset: Asset = {
       ...rest,
       status: a.status as Asset["status"],
@@ -109,22 +127,34 @@ export class Queries {
       personalInfo: a.personalInfo as Asset["personalInfo"],
       registrantType: a.registrantType as Asset["registrantType"],
       milestones: a.milestones as Asset["milestones"],
+      annulledMilestones: a.annulledMilestones as Asset["annulledMilestones"],
       holder: a.holder ? party(a.holder) : null,
       applicant: party(a.applicant),
       rights: rightsOf(rightsBits),
-      disputed: a.openObjections > 0,
+      openObjections: a.objections.length,
+      admittedObjections: a.objections.filter((o) => o.admitted !== null).length,
+      pledges,
       expired: a.status === "registered" && a.validUntil < this.cp.timestamp,
-      crossBorderClearance: clearance ?? null,
+      // A listing lapses when the holder changes (TradeDesk.liveListingOf).
+      listing: listing ? { ...listing, live: a.status === "registered" && a.holder !== null && a.holder === listing.holder } : null,
+      crossBorderClearances: clearances.map(([, c]) => ({ ...c, mechanism: c.mechanism as Asset["crossBorderClearances"][number]["mechanism"] })),
       sandboxApproval: sandbox ?? null,
       deidentificationReview: deid ?? null,
     };
     return { ...asset, asOfBlock: this.asOfBlock };
   }
 
+  private async pledgesOf(assetId: string): Promise<Pledge[]> {
+    const ids = (await this.r.keys(K.assetPledgePrefix(assetId))).map(idFromKey);
+    const stored = await this.r.getMany<StoredPledge>(ids.map((p) => K.pledge(p)));
+    return stored.filter((p): p is StoredPledge => p !== undefined).map(({ assetId: _asset, ...p }) => ({ ...p, state: p.state as Pledge["state"] }));
+  }
+
   private summary(a: StoredAsset, names: Map<string, Party>): AssetList["items"][number] {
     return {
       id: a.id,
       registrationNumber: a.registrationNumber,
+      name: a.name,
       status: a.status as Asset["status"],
       holder: a.holder ? (names.get(a.holder.toLowerCase()) ?? { address: a.holder, name: null }) : null,
       kind: a.kind as Asset["kind"],
@@ -261,53 +291,71 @@ export class Queries {
     };
   }
 
-  private licenseState(l: StoredLicense, chain: StoredLicense[], assetStatus: string | undefined): License["state"] {
+  /** Whether a licence needs no clearance (domestic) or its licensee's is in force now. */
+  private cleared(l: StoredLicense, clearance: StoredClearance | undefined): boolean {
+    return l.territory !== "crossBorder" || (clearance !== undefined && clearance.validUntil >= this.cp.timestamp);
+  }
+
+  /** LicenseRegistry.stateOf over the index, at the time of this commit. */
+  private async licenseState(l: StoredLicense, chain: StoredLicense[], asset: StoredAsset | undefined): Promise<License["state"]> {
     const now = this.cp.timestamp;
     if (l.revoked) return "revoked";
+    if (l.ended) return "ended";
     if (now < l.start) return "notStarted";
-    if (now > l.end) return "ended";
-    if (assetStatus !== "registered") return "assetNotRegistered";
-    for (const p of chain) if (p.revoked || now < p.start || now > p.end) return "parentEnded";
+    if (now > l.end) return "expired";
+    if (!asset || asset.status !== "registered") return "assetNotRegistered";
+    const { compliance } = await this.modules();
+    const clearanceOf = (x: StoredLicense) =>
+      x.territory === "crossBorder" ? this.r.get<StoredClearance>(K.clearance(compliance, l.assetId, x.licensee)) : Promise.resolve(undefined);
+    if (asset.grade === "core" || !this.cleared(l, await clearanceOf(l))) return "suspended";
+    for (const p of chain) {
+      if (p.revoked || p.ended || now < p.start || now > p.end || !this.cleared(p, await clearanceOf(p))) return "parentEnded";
+    }
     return "active";
   }
 
-  private async licenseView(l: StoredLicense, assetStatus?: string): Promise<License> {
+  private async licenseView(l: StoredLicense, knownAsset?: StoredAsset): Promise<License> {
     const chain: StoredLicense[] = [];
     for (let p = l.parentId; p !== null && chain.length < 8; ) {
-      const parent = await this.r.get<StoredLicense>(K.license(p));
+      const parent = await this.r.get<StoredLicense>(K.license(l.module, p));
       if (!parent) break;
       chain.push(parent);
       p = parent.parentId;
     }
-    const status = assetStatus ?? (await this.storedAsset(l.assetId))?.status;
+    const asset = knownAsset ?? (await this.storedAsset(l.assetId));
     const names = await this.parties([l.licensor, l.licensee]);
     const party = (a: string): Party => names.get(a.toLowerCase()) ?? { address: a, name: null };
     const { rightsBits, ...rest } = l;
     return {
       ...rest,
+      module: getAddress(l.module),
       territory: l.territory as License["territory"],
       licensor: party(l.licensor),
       licensee: party(l.licensee),
       rights: rightsOf(rightsBits),
-      state: this.licenseState(l, chain, status),
+      ended: l.ended ? { ...l.ended, cause: l.ended.cause as NonNullable<License["ended"]>["cause"] } : null,
+      state: await this.licenseState(l, chain, asset),
     };
   }
 
+  /** A licence of the registry's current licence module. */
   async license(id: string): Promise<(License & { asOfBlock: number }) | null> {
-    const l = await this.r.get<StoredLicense>(K.license(id));
+    const { licenses } = await this.modules();
+    const l = await this.r.get<StoredLicense>(K.license(licenses, id));
     return l ? { ...(await this.licenseView(l)), asOfBlock: this.asOfBlock } : null;
   }
 
   async assetLicenses(id: string): Promise<AssetLicenses> {
     const asset = await this.storedAsset(id);
-    const ids = (await this.r.keys(K.assetLicensePrefix(id))).map(idFromKey);
-    const stored = await this.r.getMany<StoredLicense>(ids.map((i) => K.license(i)));
+    const { licenses } = await this.modules();
+    const ids = (await this.r.keys(K.assetLicensePrefix(licenses, id))).map(idFromKey);
+    const stored = await this.r.getMany<StoredLicense>(ids.map((i) => K.license(licenses, i)));
     const active: License[] = [];
     const ended: License[] = [];
     for (const l of stored) {
       if (!l) continue;
-      const v = await this.licenseView(l, asset?.status);
-      (v.state === "active" || v.state === "notStarted" ? active : ended).push(v);
+      const v = await this.licenseView(l, asset);
+      (v.state === "active" || v.state === "notStarted" || v.state === "suspended" ? active : ended).push(v);
     }
     return { assetId: id, active, ended, asOfBlock: this.asOfBlock };
   }
@@ -330,13 +378,14 @@ export class Queries {
   /** The contracts' pre-trade rule over the index, for the current holder as seller by default. */
   async tradability(
     asset: StoredAsset,
-    q: Pick<TradabilityQuery, "buyer" | "rights" | "territory"> & { seller?: string | undefined },
+    q: Pick<TradabilityQuery, "buyer" | "rights" | "territory" | "sublicense"> & { seller?: string | undefined },
   ): Promise<{ seller: string | null; failures: Failure[] }> {
     const seller = q.seller ? getAddress(q.seller) : asset.holder;
+    const { compliance } = await this.modules();
     const [fromMember, toMember, clearance] = await this.r.getMany<StoredMember | StoredClearance>([
       seller ? K.member(seller) : K.member("0x0"),
       K.member(q.buyer),
-      K.clearance(asset.id),
+      K.clearance(compliance, asset.id, q.buyer),
     ]);
     const failures = tradabilityReasons({
       asset,
@@ -349,6 +398,7 @@ export class Queries {
       rights: q.rights,
       // A holding transfer is cross-border by its buyer alone; territory concerns licences.
       crossBorder: q.territory === "crossBorder" && q.rights !== "holding",
+      sublicense: q.sublicense && q.rights !== "holding",
     });
     return { seller, failures };
   }
@@ -387,30 +437,41 @@ export class Queries {
     };
   }
 
-  async evidence(hash: string, root: string | undefined, proof: string[] | undefined): Promise<Evidence> {
+  /** Every party's anchor of `root` (only `anchorer`'s, if given). */
+  private async anchorsOf(root: string, anchorer: string | undefined): Promise<StoredAnchor[]> {
+    if (anchorer !== undefined) {
+      const one = await this.r.get<StoredAnchor>(K.evidenceAnchor(root, anchorer));
+      return one ? [one] : [];
+    }
+    return (await this.r.entries<StoredAnchor>(K.evidenceAnchorPrefix(root), { limit: 200 })).map(([, a]) => a);
+  }
+
+  async evidence(hash: string, q: { root?: string | undefined; proof?: string[] | undefined; anchorer?: string | undefined }): Promise<Evidence> {
     const h = hash.toLowerCase();
-    const asRoot = (await this.r.get<StoredAnchor>(K.evidenceRoot(h))) ?? null;
-    let inRoot: StoredAnchor | null = null;
+    const anchors = await this.anchorsOf(h, q.anchorer);
+    let inRoot: Evidence["inRoot"] = null;
     let proofValid: boolean | null = null;
-    if (proof !== undefined) {
+    if (q.proof !== undefined) {
       // The OpenZeppelin StandardMerkleTree leaf of a bytes32 value, then sorted-pair hashing.
       let node = keccak256(keccak256(AbiCoder.defaultAbiCoder().encode(["bytes32"], [h])));
-      for (const p of proof) node = keccak256(node.toLowerCase() < p.toLowerCase() ? concat([node, p]) : concat([p, node]));
+      for (const p of q.proof) node = keccak256(node.toLowerCase() < p.toLowerCase() ? concat([node, p]) : concat([p, node]));
       const computed = node.toLowerCase();
-      inRoot = (await this.r.get<StoredAnchor>(K.evidenceRoot(computed))) ?? null;
-      proofValid = inRoot !== null && (root === undefined || root.toLowerCase() === computed);
-      if (!proofValid) inRoot = root ? ((await this.r.get<StoredAnchor>(K.evidenceRoot(root))) ?? null) : inRoot;
+      const root = q.root?.toLowerCase() ?? computed;
+      const rootAnchors = await this.anchorsOf(root, q.anchorer);
+      inRoot = { root, anchors: rootAnchors };
+      // The proof leads to the root asked about (or any), and that root is anchored (by `anchorer`).
+      proofValid = root === computed && rootAnchors.length > 0;
     }
     const refs = (await this.r.entries<StoredEvidenceRef>(K.evidenceRefPrefix(h), { limit: 200 })).map(([, r]) => r);
     // A dataset's fingerprint is cited by its application, found through the content-hash index.
     const depositedAs = await this.r.get<string>(K.byContentHash(h));
     const deposit = depositedAs ? await this.storedAsset(depositedAs) : undefined;
     if (deposit) refs.unshift({ ...deposit.applied, event: "AssetApplied", assetId: deposit.id, field: "application.contentHash" });
-    const live = (a: StoredAnchor | null) => a !== null && a.revoked === null;
+    const live = (list: StoredAnchor[]) => list.some((a) => a.revoked === null);
     return {
       hash: h,
-      anchored: live(asRoot) || (proofValid === true && live(inRoot)),
-      asRoot,
+      anchored: live(anchors) || (proofValid === true && inRoot !== null && live(inRoot.anchors)),
+      anchors,
       inRoot,
       proofValid,
       references: refs,
@@ -423,6 +484,7 @@ function matchesText(a: StoredAsset, needle: string): boolean {
   return (
     a.id === needle ||
     (a.registrationNumber?.toLowerCase().includes(needle) ?? false) ||
+    a.name.toLowerCase().includes(needle) ||
     a.contentHash.startsWith(needle) ||
     a.metadataUri.toLowerCase().includes(needle)
   );

@@ -3,17 +3,26 @@
  * makes "latest holder at or before block N" and "milestones between two dates" one range
  * read each. Prefixes under `meta:`, `blk:` and `undo:` are bookkeeping; everything else is
  * derived ledger state and is what a canonical dump compares.
+ *
+ * State kept by a swappable module (the registry's compliance and licence modules) is keyed by
+ * the module's address (`m` below, lower case without 0x), so that a module swap starts from
+ * the new module's own state and the replaced module's records stop counting.
  */
 const pad = (n: number | bigint | string, width: number): string => String(n).padStart(width, "0");
 export const padBlock = (n: number): string => pad(n, 12);
 export const padId = (id: string | bigint): string => pad(id, 20);
 const lower = (h: string): string => h.toLowerCase();
+/** A module's address as a key part. */
+const mod = (address: string): string => lower(address).replace(/^0x/, "");
 
 export const K = {
   checkpoint: "meta:checkpoint",
   identity: "meta:identity",
   block: (n: number) => `blk:${padBlock(n)}`,
   undo: (n: number) => `undo:${padBlock(n)}`,
+
+  /** The registry's current modules (StoredModules). */
+  modules: "mod:current",
 
   asset: (id: string) => `a:${padId(id)}`,
   assetPrefix: "a:",
@@ -29,29 +38,39 @@ export const K = {
   child: (parent: string, child: string) => `kid:${padId(parent)}:${padId(child)}`,
   childPrefix: (parent: string) => `kid:${padId(parent)}:`,
 
-  license: (id: string) => `lic:${padId(id)}`,
-  assetLicense: (assetId: string, licenseId: string) => `alic:${padId(assetId)}:${padId(licenseId)}`,
-  assetLicensePrefix: (assetId: string) => `alic:${padId(assetId)}:`,
+  license: (module: string, id: string) => `lic:${mod(module)}:${padId(id)}`,
+  assetLicense: (module: string, assetId: string, licenseId: string) => `alic:${mod(module)}:${padId(assetId)}:${padId(licenseId)}`,
+  assetLicensePrefix: (module: string, assetId: string) => `alic:${mod(module)}:${padId(assetId)}:`,
 
   member: (address: string) => `m:${lower(address)}`,
-  milestone: (enterprise: string, at: number, assetId: string, kind: number) =>
-    `ms:${lower(enterprise)}:${pad(at, 12)}:${padId(assetId)}:${kind}`,
+  /** A first as recorded (block and log position: an annulled first recorded again in the same second is another record). */
+  milestone: (enterprise: string, at: number, assetId: string, kind: number, block: number, logIndex: number) =>
+    `ms:${lower(enterprise)}:${pad(at, 12)}:${padId(assetId)}:${kind}:${padBlock(block)}:${pad(logIndex, 6)}`,
   milestonePrefix: (enterprise: string) => `ms:${lower(enterprise)}:`,
   milestoneAt: (enterprise: string, at: number) => `ms:${lower(enterprise)}:${pad(at, 12)}`,
+  /** The current record of an asset's first of `kind` (StoredMilestonePointer: its K.milestone key). */
+  milestoneOf: (assetId: string, kind: number) => `msp:${padId(assetId)}:${kind}`,
 
-  evidenceRoot: (root: string) => `ev:${lower(root)}`,
+  /** One party's anchor of a root: anchors are keyed by (anchorer, root). */
+  evidenceAnchor: (root: string, anchorer: string) => `ev:${lower(root)}:${lower(anchorer)}`,
+  evidenceAnchorPrefix: (root: string) => `ev:${lower(root)}:`,
   evidenceRef: (hash: string, block: number, logIndex: number, field: string) =>
     `eref:${lower(hash)}:${padBlock(block)}:${pad(logIndex, 6)}:${field}`,
   evidenceRefPrefix: (hash: string) => `eref:${lower(hash)}:`,
-  deidentification: (contentHash: string) => `deid:${lower(contentHash)}`,
+  /** De-identification reviews, keyed by (applicant, content hash), per compliance module. */
+  deidentification: (module: string, applicant: string, contentHash: string) => `deid:${mod(module)}:${lower(applicant)}:${lower(contentHash)}`,
 
-  clearance: (assetId: string) => `cb:${padId(assetId)}`,
-  sandbox: (assetId: string) => `sb:${padId(assetId)}`,
+  /** Cross-border clearances, keyed by (asset, recipient), per compliance module. */
+  clearance: (module: string, assetId: string, recipient: string) => `cb:${mod(module)}:${padId(assetId)}:${lower(recipient)}`,
+  clearancePrefix: (module: string, assetId: string) => `cb:${mod(module)}:${padId(assetId)}:`,
+  sandbox: (module: string, assetId: string) => `sb:${mod(module)}:${padId(assetId)}`,
   pledge: (id: string) => `pl:${padId(id)}`,
+  assetPledge: (assetId: string, pledgeId: string) => `apl:${padId(assetId)}:${padId(pledgeId)}`,
+  assetPledgePrefix: (assetId: string) => `apl:${padId(assetId)}:`,
   objection: (id: string) => `obj:${padId(id)}`,
   trade: (id: string) => `tr:${padId(id)}`,
   valuation: (id: string) => `val:${padId(id)}`,
-  /** Contract-level events with no asset (configuration, nonces). */
+  /** Contract-level events with no asset (configuration, commitments, nonces). */
   system: (block: number, logIndex: number) => `sys:${padBlock(block)}:${pad(logIndex, 6)}`,
 } as const;
 

@@ -2,7 +2,8 @@ import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { deployLedger, grantPersonRoles, type Ledger } from "../../scripts/lib/ledger";
-import type { DataAssetRegistry } from "../../typechain-types";
+import type { RegistrationOffice, TradeDesk } from "../../typechain-types";
+import { FIELD } from "../../sdk/api/enums";
 
 export const AREA_CODE = 440300;
 export const BASE_URI = "https://registry.example/v1/assets/";
@@ -33,12 +34,24 @@ export const Reason = {
   NotMember: 8n,
   CrossBorderNotCleared: 9n,
   NotHolder: 10n,
+  RightsNotClaimed: 11n,
 } as const;
+/** The bit of a Reason in the pre-trade views' bit sets. */
+export const bit = (r: bigint): bigint => 1n << r;
+export const PledgeAction = { None: 0, Carry: 1, Discharge: 2 } as const;
+export const Ruling = { Dismiss: 0, Cancel: 1, TransferToClaimant: 2, Compensate: 3 } as const;
 export const Milestone = { Registration: 0, Listing: 1, Trade: 2, FinancialStatements: 3, Opening: 4, Financing: 5 } as const;
 export const DeliveryMode = { Plaintext: 0, PrivacyComputing: 1, Api: 2, Sandbox: 3 } as const;
 export const CNY = "0x434e59"; // bytes3("CNY")
 
-export type ApplicationInput = DataAssetRegistry.ApplicationStruct;
+type Capitalised<S extends string> = S extends `${infer H}${infer T}` ? `${Uppercase<H>}${T}` : S;
+/** The `Field` enum of contracts/common/DataTypes.sol as the tests compare it: `Field.ReasonHash` is its index. */
+export const Field = Object.fromEntries(FIELD.map((name, i) => [name[0]?.toUpperCase() + name.slice(1), i])) as {
+  readonly [K in (typeof FIELD)[number] as Capitalised<K>]: number;
+};
+
+export type ApplicationInput = RegistrationOffice.ApplicationStruct;
+export type SellOrderInput = TradeDesk.SellOrderStruct;
 
 export interface Actors {
   admin: HardhatEthersSigner;
@@ -56,6 +69,11 @@ export interface Actors {
   dave: HardhatEthersSigner;
   /** Not a member and holds no role. */
   outsider: HardhatEthersSigner;
+  /** A second exchange and a second court (EXCHANGE / COURT roles). */
+  exchange2: HardhatEthersSigner;
+  court2: HardhatEthersSigner;
+  /** Spare accounts with no role and no membership (key rotation, ...). */
+  spare: HardhatEthersSigner[];
 }
 
 export interface World extends Actors {
@@ -72,6 +90,7 @@ export function h(label = "x"): string {
 /** A valid application for a general-grade enterprise dataset, valid for one year from `now`. */
 export function applicationAt(now: number, overrides: Partial<ApplicationInput> = {}): ApplicationInput {
   return {
+    name: "Port throughput 2026 / 港口吞吐量",
     kind: AssetKind.Product,
     productForm: ProductForm.Dataset,
     category: DataCategory.Enterprise,
@@ -110,12 +129,47 @@ export const OFFER_TYPES = {
     { name: "start", type: "uint32" },
     { name: "end", type: "uint32" },
     { name: "sublicensable", type: "bool" },
+    { name: "revocable", type: "bool" },
     { name: "scopeHash", type: "bytes32" },
     { name: "termsHash", type: "bytes32" },
     { name: "feeAmount", type: "uint96" },
     { name: "feeCurrency", type: "bytes3" },
   ],
 };
+
+/** EIP-712 types of a TradeDesk sell order. */
+export const SELL_ORDER_TYPES = {
+  SellOrder: [
+    { name: "assetId", type: "uint256" },
+    { name: "exchange", type: "address" },
+    { name: "buyer", type: "address" },
+    { name: "price", type: "uint128" },
+    { name: "currency", type: "bytes3" },
+    { name: "deadline", type: "uint256" },
+    { name: "nonce", type: "uint256" },
+  ],
+};
+
+/** EIP-712 types of a licensee's consent to revocation. */
+export const CONSENT_TYPES = {
+  RevocationConsent: [
+    { name: "licenseId", type: "uint256" },
+    { name: "reasonHash", type: "bytes32" },
+    { name: "deadline", type: "uint256" },
+  ],
+};
+
+/** The commitment RegistrationOffice.commitmentOf computes: keccak256(abi.encode(applicant, contentHash, salt)). */
+export function commitmentOf(applicant: string, contentHash: string, salt: string): string {
+  return ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["address", "bytes32", "bytes32"], [applicant, contentHash, salt]));
+}
+
+/** The commitment of a batch: keccak256(abi.encode(applicant, keccak256(concat(contentHashes)), salt)). */
+export function batchCommitmentOf(applicant: string, contentHashes: string[], salt: string): string {
+  return ethers.keccak256(
+    ethers.AbiCoder.defaultAbiCoder().encode(["address", "bytes32", "bytes32"], [applicant, ethers.keccak256(ethers.concat(contentHashes)), salt]),
+  );
+}
 
 /** Deploys the ledger, grants roles, and admits alice, bob, carol (domestic) and dave (foreign). */
 export async function deployWorld(): Promise<World> {
@@ -131,14 +185,17 @@ export async function deployWorld(): Promise<World> {
     HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner,
     HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner,
   ];
+  const [exchange2, court2] = [at(12), at(13)];
+  const spare = [14, 15, 16, 17, 18, 19].map(at);
   const ledger = await deployLedger(admin, { areaCode: AREA_CODE, baseURI: BASE_URI });
   await grantPersonRoles(ledger, {
     REGISTRAR: [registrar.address],
-    EXCHANGE: [exchange.address],
+    EXCHANGE: [exchange.address, exchange2.address],
     EVALUATOR: [evaluator.address],
     AUDITOR: [auditor.address],
     REGULATOR: [regulator.address],
-    COURT: [court.address],
+    COURT: [court.address, court2.address],
+    GUARDIAN: [admin.address],
   });
   const admitted: [HardhatEthersSigner, string, number][] = [
     [alice, "Alice Data Co.", Jurisdiction.Domestic],
@@ -151,13 +208,31 @@ export async function deployWorld(): Promise<World> {
       .connect(registrar)
       .admit(who.address, ethers.id(`USCC:${name}`), name, MemberType.Enterprise, jurisdiction);
   }
-  return { ledger, admin, registrar, exchange, evaluator, auditor, regulator, court, alice, bob, carol, dave, outsider };
+  return { ledger, admin, registrar, exchange, evaluator, auditor, regulator, court, alice, bob, carol, dave, outsider, exchange2, court2, spare };
 }
 
-/** Files an application as `applicant` and returns its id. */
+/** Commits to an application (one block before its reveal) and returns the salt. */
+export async function commitTo(w: World, applicant: HardhatEthersSigner, contentHash: string): Promise<string> {
+  const salt = h("salt");
+  await w.ledger.office.connect(applicant).commit(commitmentOf(applicant.address, contentHash, salt));
+  return salt;
+}
+
+/** Files an application as `applicant` (commit, then reveal in the next block) and returns its id. */
 export async function submit(w: World, applicant: HardhatEthersSigner, overrides: Partial<ApplicationInput> = {}): Promise<bigint> {
+  const app = await application(overrides);
+  const salt = await commitTo(w, applicant, String(app.contentHash));
   const id = await w.ledger.registry.nextAssetId();
-  await w.ledger.registry.connect(applicant).submit(await application(overrides));
+  await w.ledger.office.connect(applicant).submit(app, salt);
+  return id;
+}
+
+/** Files many applications under one commitment and returns the first id. */
+export async function submitBatch(w: World, applicant: HardhatEthersSigner, apps: ApplicationInput[]): Promise<bigint> {
+  const salt = h("salt");
+  await w.ledger.office.connect(applicant).commit(batchCommitmentOf(applicant.address, apps.map((a) => String(a.contentHash)), salt));
+  const id = await w.ledger.registry.nextAssetId();
+  await w.ledger.office.connect(applicant).submitBatch(apps, salt);
   return id;
 }
 
@@ -178,6 +253,7 @@ export interface LicenseTerms {
   start: number;
   end: number;
   sublicensable: boolean;
+  revocable: boolean;
   scopeHash: string;
   termsHash: string;
   feeAmount: bigint;
@@ -194,6 +270,7 @@ export function termsFor(
     rights: Rights.PROCESSING,
     territory: Territory.Domestic,
     sublicensable: false,
+    revocable: false,
     scopeHash: h("scope"),
     termsHash: h("terms"),
     feeAmount: 100_000n,
@@ -206,4 +283,37 @@ export function termsFor(
 export async function licenseTerms(licensee: string, overrides: Partial<LicenseTerms> = {}): Promise<LicenseTerms> {
   const now = await time.latest();
   return termsFor(licensee, { start: now, end: now + 30 * DAY, ...overrides });
+}
+
+/** A sell order by the holder of `assetId` for `exchange`, any buyer unless given, valid 7 days. */
+export async function sellOrderFor(
+  w: World,
+  assetId: bigint,
+  overrides: Partial<{ exchange: string; buyer: string; price: bigint; currency: string; deadline: number; nonce: bigint }> = {},
+): Promise<{ assetId: bigint; exchange: string; buyer: string; price: bigint; currency: string; deadline: number; nonce: bigint }> {
+  return {
+    assetId,
+    exchange: w.exchange.address,
+    buyer: ethers.ZeroAddress,
+    price: 1_000_000n,
+    currency: CNY,
+    deadline: (await time.latest()) + 7 * DAY,
+    nonce: BigInt(h("nonce")),
+    ...overrides,
+  };
+}
+
+/** The holder's EIP-712 signature of a sell order. */
+export async function signOrder(
+  w: World,
+  signer: HardhatEthersSigner,
+  order: Awaited<ReturnType<typeof sellOrderFor>>,
+  domain: Partial<{ chainId: bigint; verifyingContract: string; name: string; version: string }> = {},
+): Promise<string> {
+  const { chainId } = await ethers.provider.getNetwork();
+  return signer.signTypedData(
+    { name: "DRL TradeDesk", version: "1", chainId, verifyingContract: await w.ledger.tradeDesk.getAddress(), ...domain },
+    SELL_ORDER_TYPES,
+    order,
+  );
 }
