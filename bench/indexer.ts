@@ -10,8 +10,10 @@
  *   1. ingest   — the indexer (server/main.ts, DRL_NO_API=1) backfills the whole chain into a
  *                 fresh index: events per second, and the process's peak RSS (VmHWM);
  *   2. API      — the server on the finished index, loaded with autocannon from this process:
- *                 tradability over random assets, one asset's history, and a bare Express 5
- *                 `GET /hello` app as the baseline;
+ *                 tradability over random assets, one asset's history, search and filtered
+ *                 lists, and a bare Express 5 `GET /hello` app as the baseline; closed loop
+ *                 (saturation throughput) and, for hello, tradability and search, open loop at
+ *                 a fixed offered rate (latency at a load the server is meant to carry);
  *   3. head     — Anvil mines a block per second, each with a ledger event: time from a block
  *                 appearing to the API saying it is indexed.
  * Prints a table, writes bench/results/indexer.json. A missed target prints MISSES TARGET and
@@ -20,7 +22,10 @@
  *
  * Environment knobs (bench/README.md has the table): BENCH_ASSETS (100000), BENCH_REGISTER
  * (3000), BENCH_CHUNK (10000), BENCH_DURATION (10 s per load run), BENCH_WARMUP (3 s),
- * BENCH_CONNECTIONS (50), BENCH_HEAD_BLOCKS (20), BENCH_CPU_PROF (ingest | api | all: run that
+ * BENCH_CONNECTIONS (50), BENCH_RATE (1000 req/s offered to hello and tradability),
+ * BENCH_SEARCH_RATE (500 req/s offered to search), BENCH_RESULTS_FILE (where to write the
+ * results; a trial run on a small configuration should not overwrite the real ones),
+ * BENCH_HEAD_BLOCKS (20), BENCH_CPU_PROF (ingest | api | all: run that
  * child with --cpu-prof and print where its time goes), BENCH_NODE_ARGS (extra node flags for
  * the servers), BENCH_SERVER_ENTRY (a compiled dist/server/main.js instead of ts-node), and
  * DRL_* server settings (passed on). Anything not default is printed and recorded.
@@ -58,6 +63,9 @@ const DURATION = intEnv("BENCH_DURATION", 10, 1);
 const WARMUP = intEnv("BENCH_WARMUP", 3, 0);
 const CONNECTIONS = intEnv("BENCH_CONNECTIONS", 50, 1);
 const HEAD_BLOCKS = intEnv("BENCH_HEAD_BLOCKS", 20, 3);
+/** Offered rates of the open-loop runs, requests per second over all connections. */
+const RATE = intEnv("BENCH_RATE", 1_000, 1);
+const SEARCH_RATE = intEnv("BENCH_SEARCH_RATE", 500, 1);
 /** Extra `node` flags for the server children (e.g. --trace-gc, --max-old-space-size=256), to try them out. */
 /** Extra node flags given with BENCH_NODE_ARGS, after the server's own (server/process-env.ts). */
 const EXTRA_NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? "").split(/\s+/).filter((a) => a !== "");
@@ -90,10 +98,17 @@ const TARGETS = {
   historyReqPerSec: { op: ">=", value: 1_500, unit: "req/s" },
   headLatencyMedianMs: { op: "<=", value: 500, unit: "ms" },
   helloReqPerSec: { op: "baseline", value: null, unit: "req/s" },
+  // Open loop at RATE req/s offered (1,000 by default): latency at a load, not queueing at saturation.
+  tradabilityP99AtRateMs: { op: "<=", value: 10, unit: "ms" },
+  helloP99AtRateMs: { op: "baseline", value: null, unit: "ms" },
+  tradabilityP99VsHello: { op: "<=", value: 2, unit: "×" },
+  // Search and filtered lists over the whole index (GET /v1/assets?q=… and filters).
+  searchReqPerSec: { op: ">=", value: 1_000, unit: "req/s" },
+  searchP99AtRateMs: { op: "<=", value: 50, unit: "ms" },
 } as const;
 type Key = keyof typeof TARGETS;
 
-const RESULTS_FILE = path.join(ROOT, "bench", "results", "indexer.json");
+const RESULTS_FILE = process.env.BENCH_RESULTS_FILE ? path.resolve(process.env.BENCH_RESULTS_FILE) : path.join(ROOT, "bench", "results", "indexer.json");
 
 // ─── Small helpers ──────────────────────────────────────────────────────────────────────
 
@@ -134,7 +149,18 @@ async function getJson<T>(url: string): Promise<{ status: number; body: T }> {
  * and recorded in the results, because the figures are then not those of the defaults. The
  * settings the benchmark itself controls are always its own.
  */
-const BENCH_CONTROLLED = ["DRL_RPC_URL", "DRL_DEPLOYMENT", "DRL_INDEX_DIR", "DRL_API_HOST", "DRL_API_PORT", "DRL_NO_API", "DRL_LOG_COMMITS", "DRL_CONFIRMATIONS"];
+const BENCH_CONTROLLED = [
+  "DRL_RPC_URL",
+  "DRL_DEPLOYMENT",
+  "DRL_INDEX_DIR",
+  "DRL_API_HOST",
+  "DRL_API_PORT",
+  "DRL_NO_API",
+  "DRL_LOG_COMMITS",
+  "DRL_CONFIRMATIONS",
+  "DRL_RATE_LIMIT",
+  "DRL_CONFIRM_RATE_LIMIT",
+];
 const SERVER_OVERRIDES: Record<string, string> = Object.fromEntries(
   Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith("DRL_") && !BENCH_CONTROLLED.includes(e[0]) && e[1] !== undefined),
 );
@@ -340,7 +366,7 @@ async function ingest(node: AnvilNode, deploymentFile: string, indexDir: string,
     if (firstLineAt === null && line.startsWith("[indexer] ")) firstLineAt = now;
     const m = /^checkpoint (\d+) events (\d+)$/.exec(line);
     if (!m) {
-      if (!line.startsWith("[indexer] indexing from")) console.log(`  indexer| ${line}`);
+      if (!line.startsWith("[indexer] indexing from") && !line.startsWith("[indexer] admin listener")) console.log(`  indexer| ${line}`);
       return;
     }
     firstCommitAt ??= now;
@@ -422,9 +448,10 @@ interface Health {
 
 async function startApi(node: AnvilNode, deploymentFile: string, indexDir: string, profDir: string | null): Promise<{ child: NodeChild; base: string }> {
   const port = await freePort();
-  const child = spawnServer("api", node, deploymentFile, indexDir, profDir, { DRL_API_HOST: "127.0.0.1", DRL_API_PORT: String(port) });
+  // The load comes from one client (this process): the per-client rate limit would cap it.
+  const child = spawnServer("api", node, deploymentFile, indexDir, profDir, { DRL_API_HOST: "127.0.0.1", DRL_API_PORT: String(port), DRL_RATE_LIMIT: "0", DRL_CONFIRM_RATE_LIMIT: "0" });
   child.onLine((line) => {
-    if (!line.startsWith("[indexer] resuming") && !line.startsWith("[api] listening")) console.log(`  api| ${line}`);
+    if (!line.startsWith("[indexer] resuming") && !line.startsWith("[api] listening") && !line.startsWith("[indexer] admin listener")) console.log(`  api| ${line}`);
   });
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
@@ -456,15 +483,57 @@ async function measure(label: string, base: string, settings: LoadSettings, path
     log(`${label}: warm-up ${WARMUP} s`);
     await load(base, { ...settings, duration: WARMUP }, pathOf, `${label} warm-up`);
   }
-  log(`${label}: ${settings.connections} connections, pipelining ${settings.pipelining}, ${settings.duration} s`);
+  const loop = settings.overallRate ? `open loop at ${fmtInt(settings.overallRate)} req/s offered` : "closed loop";
+  log(`${label}: ${settings.connections} connections, pipelining ${settings.pipelining}, ${settings.duration} s, ${loop}`);
   const f = await load(base, settings, pathOf, label);
   log(
-    `${label}: ${fmtInt(f.reqPerSec)} req/s, p50 ${f.latencyP50Ms} ms, p99 ${f.latencyP99Ms} ms, max ${f.latencyMaxMs} ms, ` +
+    `${label}: ${fmtInt(f.reqPerSec)} req/s, p50 ${f.latencyP50Ms} ms, p99 ${f.latencyP99Ms} ms (histogram ${f.histogramP99Ms} ms), max ${f.latencyMaxMs} ms, ` +
       `${fmtInt(f.requests)} requests, ${f.bytesPerResponse} B/response, non-2xx ${f.non2xx}, errors ${f.errors}`,
   );
   if (f.non2xx > 0 || f.errors > 0 || f.timeouts > 0) problem(`${label}: ${f.non2xx} non-2xx answers, ${f.errors} errors, ${f.timeouts} timeouts`);
   if (f.requests === 0) problem(`${label}: no request completed`);
+  // An offered rate the server did not carry is not an open-loop figure (latencies then understate).
+  if (settings.overallRate && f.reqPerSec < 0.95 * settings.overallRate) {
+    console.warn(`${label}: carried ${fmtInt(f.reqPerSec)} req/s of the ${fmtInt(settings.overallRate)} offered: its latency is that of an overloaded server`);
+  }
   return f;
+}
+
+/** The same, open loop at `rate` requests per second offered (over all connections). */
+function measureAtRate(label: string, base: string, settings: LoadSettings, rate: number, pathOf: () => string): Promise<LoadFigures> {
+  return measure(label, base, { ...settings, overallRate: rate }, pathOf);
+}
+
+/**
+ * Search and filtered-list requests over the whole index: exact registration numbers and
+ * content-hash prefixes of registered assets, the load's metadata URI (matches every
+ * application), a term that matches nothing (the worst case for a scan), and filters alone
+ * and combined with a holder. Built from a sample of real assets.
+ */
+async function searchPaths(api: string, ids: readonly bigint[], members: readonly string[]): Promise<string[]> {
+  const sample: { registrationNumber: string | null; contentHash: string }[] = [];
+  for (const id of ids.slice(0, 100)) {
+    const a = await getJson<{ registrationNumber: string | null; contentHash: string }>(`${api}/v1/assets/${id}`);
+    if (a.status === 200) sample.push(a.body);
+  }
+  const paths: string[] = [];
+  for (const a of sample) {
+    if (a.registrationNumber) paths.push(`/v1/assets?q=${a.registrationNumber}`);
+    paths.push(`/v1/assets?q=${a.contentHash.slice(0, 12)}`);
+  }
+  for (const m of members) paths.push(`/v1/assets?holder=${m}&status=registered`, `/v1/assets?holder=${m}`);
+  paths.push(
+    "/v1/assets?q=bafy-load",
+    "/v1/assets?q=ipfs%3A%2F%2Fbafy-load&limit=20",
+    "/v1/assets?q=no-such-asset-anywhere",
+    "/v1/assets?status=registered",
+    "/v1/assets?status=applied&limit=20",
+    "/v1/assets?grade=core",
+    "/v1/assets?category=public&status=registered",
+    "/v1/assets?kind=product",
+    "/v1/assets?status=cancelled",
+  );
+  return paths;
 }
 
 /** Random request paths, made up front so that the load generator spends no time on them. */
@@ -578,9 +647,9 @@ function printTable(figures: Record<Key, number>, ratios: Partial<Record<Key, nu
   for (const key of Object.keys(TARGETS) as Key[]) {
     const t = TARGETS[key];
     const v = figures[key];
-    const digits = t.unit === "ms" || t.unit === "MiB" ? 1 : 0;
+    const digits = t.unit === "×" ? 2 : t.unit === "ms" || t.unit === "MiB" ? 1 : 0;
     const measured = `${digits ? v.toFixed(digits) : fmtInt(v)} ${t.unit}`;
-    const target = t.op === "baseline" ? "baseline" : `${t.op === ">=" ? "≥" : "≤"} ${fmtInt(t.value)}`;
+    const target = t.op === "baseline" ? "baseline" : `${t.op === ">=" ? "≥" : "≤"} ${fmtInt(t.value)}${t.unit === "×" ? "×" : ""}`;
     const ratio = ratios[key];
     rows.push([key, measured, target, verdict(key, v), ratio === undefined ? "" : `${ratio.toFixed(2)}×`]);
   }
@@ -694,12 +763,20 @@ async function main(): Promise<void> {
     const hello = await startHello();
     log(`hello: listening on ${hello.base} (pid ${hello.child.pid})`);
     const helloFig = await measure("hello", hello.base, settings, () => "/hello");
+    const helloAtRateFig = await measureAtRate("hello at rate", hello.base, settings, RATE, () => "/hello");
     await hello.child.stop();
     children.delete(hello.child);
     const tradFig = await measure(
       "tradability",
       api.base,
       settings,
+      pathCycle(() => `/v1/assets/${randomAsset()}/tradability?buyer=${randomMember()}`),
+    );
+    const tradAtRateFig = await measureAtRate(
+      "tradability at rate",
+      api.base,
+      settings,
+      RATE,
       pathCycle(() => `/v1/assets/${randomAsset()}/tradability?buyer=${randomMember()}`),
     );
     if (PROFILE_API) {
@@ -709,6 +786,17 @@ async function main(): Promise<void> {
     }
     const historyPath = `/v1/assets/${chain.historyAssetId}/history`;
     const histFig = await measure("history", api.base, settings, () => historyPath);
+
+    // Search and filtered lists (every path answered 200 before the load).
+    const searches = await searchPaths(api.base, [...chain.registeredIds, ...Array.from({ length: 20 }, () => BigInt(randomAsset()))], members);
+    for (const p of searches) {
+      const r = await getJson<{ items?: unknown[] }>(`${api.base}${p}`);
+      if (r.status !== 200 || !Array.isArray(r.body.items)) problem(`search ${p}: HTTP ${r.status}`);
+    }
+    log(`search: ${searches.length} distinct search and filter requests`);
+    const searchCycle = () => pathCycle(() => searches[Math.floor(Math.random() * searches.length)] ?? "/v1/assets");
+    const searchFig = await measure("search", api.base, settings, searchCycle());
+    const searchAtRateFig = await measureAtRate("search at rate", api.base, settings, SEARCH_RATE, searchCycle());
 
     // 3. Head latency (same API server, which follows the chain with confirmations 0).
     const head = await headLatency(w, api.base);
@@ -727,11 +815,17 @@ async function main(): Promise<void> {
       historyReqPerSec: Math.round(histFig.reqPerSec),
       headLatencyMedianMs: round(headLatencyMedianMs),
       helloReqPerSec: Math.round(helloFig.reqPerSec),
+      tradabilityP99AtRateMs: tradAtRateFig.latencyP99Ms,
+      helloP99AtRateMs: helloAtRateFig.latencyP99Ms,
+      tradabilityP99VsHello: round(tradAtRateFig.latencyP99Ms / helloAtRateFig.latencyP99Ms, 2),
+      searchReqPerSec: Math.round(searchFig.reqPerSec),
+      searchP99AtRateMs: searchAtRateFig.latencyP99Ms,
     };
     const ratios = {
       tradabilityReqPerSec: tradFig.reqPerSec / helloFig.reqPerSec,
       historyReqPerSec: histFig.reqPerSec / helloFig.reqPerSec,
       helloReqPerSec: 1,
+      searchReqPerSec: searchFig.reqPerSec / helloFig.reqPerSec,
     };
     const verdicts = Object.fromEntries((Object.keys(TARGETS) as Key[]).map((k) => [k, verdict(k, figures[k])]));
     const totalMs = performance.now() - started;
@@ -766,6 +860,8 @@ async function main(): Promise<void> {
         tradability: { ...tradFig, assetsSpread: assetCount, buyers: members.length, sampledTradableShare: round(tradable / sampleIds.length, 3) },
         history: { ...histFig, assetId: chain.historyAssetId.toString(), events: HISTORY_EVENTS },
         hello: helloFig,
+        openLoop: { rate: RATE, searchRate: SEARCH_RATE, hello: helloAtRateFig, tradability: tradAtRateFig, search: searchAtRateFig },
+        search: { ...searchFig, distinctRequests: searches.length },
         ...(PROFILE_API ? { apiProfiles: Object.fromEntries(Object.entries(apiProfiles).map(([k, v]) => [k, { self: v.self.slice(0, 15), byFile: v.byFile.slice(0, 10) }])) } : {}),
       },
       head: {

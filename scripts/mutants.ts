@@ -141,8 +141,8 @@ const MUTATIONS: Mutation[] = [
   },
 ];
 
-/** Test files that need a separate Anvil node (the indexer suites): left out, as in `npm run coverage`. */
-const ANVIL_SUITES = /^(api|api-fuzz|tradability-agreement|indexer-.*|infra|abi-decoder)\.test\.ts$/;
+/** Test files of the server, the CLI and the API client (their own Anvil node or no chain at all): left out, as in `npm run coverage`. */
+const ANVIL_SUITES = /^(api(-.*)?|tradability-agreement|indexer-.*|index-snapshot|replicas|start|cli-.*|sdk-api|infra|abi-decoder)\.test\.ts$/;
 
 const root = path.resolve(__dirname, "..");
 

@@ -20,6 +20,30 @@ export const ServerConfigSchema = z.object({
   DRL_POLL_MS: int(10, 60_000).default(100),
   DRL_RPC_TIMEOUT_MS: int(100, 600_000).default(10_000),
   DRL_HEAP_BUDGET_MB: int(0, 65_536).default(0),
+  // ── Exposure limits (server/api/limits.ts); 0 turns a rate limit off ──
+  /** Requests per minute per client (by IP; see DRL_TRUST_PROXY behind a load balancer). */
+  DRL_RATE_LIMIT: int(0, 10_000_000).default(1_200),
+  /** `confirm=chain` requests per minute per client: each one costs the node two eth_calls. */
+  DRL_CONFIRM_RATE_LIMIT: int(0, 1_000_000).default(60),
+  /** A request not answered within this many ms gets a 503 `timeout`. */
+  DRL_REQUEST_TIMEOUT_MS: int(100, 600_000).default(10_000),
+  /** Requests being answered at once; more get a 503 `overloaded`. */
+  DRL_MAX_IN_FLIGHT: int(1, 100_000).default(512),
+  /** Largest request body accepted (the API takes none), in KiB; more gets a 413. */
+  DRL_MAX_BODY_KB: int(0, 102_400).default(16),
+  /** Comma-separated origins allowed by CORS; empty = no CORS headers (the portal is same-origin). */
+  DRL_CORS_ORIGINS: z
+    .string()
+    .default("")
+    .transform((s) => s.split(",").map((o) => o.trim()).filter((o) => o !== ""))
+    .pipe(z.array(z.url({ error: "must list origins such as https://portal.example" }).refine((o) => new URL(o).origin === o, "must be bare origins (scheme://host[:port], no path)"))),
+  /** Proxy hops in front of the API whose X-Forwarded-For is trusted for the client address (0 = none). */
+  DRL_TRUST_PROXY: int(0, 10).default(0),
+  /** /v1/health answers 503 when the index lags the head by more blocks than this. */
+  DRL_MAX_LAG_BLOCKS: int(0, 1_000_000).default(50),
+  /** The admin listener (/metrics): loopback by default; port 0 picks a free one (logged at start). */
+  DRL_ADMIN_HOST: z.string().min(1).default("127.0.0.1"),
+  DRL_ADMIN_PORT: int(0, 65535).default(0),
 });
 export type ServerConfig = z.infer<typeof ServerConfigSchema>;
 

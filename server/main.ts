@@ -7,7 +7,8 @@ import { ConfigError, loadServerConfig } from "./config";
 import { DeploymentError } from "./deployment";
 import { IndexerHaltedError } from "./indexer/indexer";
 import { missingStartSettings } from "./process-env";
-import { startServer } from "./server";
+import { redactUrl, scrubber } from "./redact";
+import { ListenError, startServer } from "./server";
 
 async function main(): Promise<void> {
   const config = loadServerConfig();
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
   });
   const cpLog = process.env.DRL_LOG_COMMITS === "1";
   if (cpLog) server.indexer.onCommit((cp, n) => console.log(`checkpoint ${cp.number} events ${n}`));
-  if (server.url) console.log(`[api] listening on ${server.url} (indexing ${config.DRL_RPC_URL}, index in ${config.DRL_INDEX_DIR})`);
+  if (server.url) console.log(`[api] listening on ${server.url} (indexing ${redactUrl(config.DRL_RPC_URL)}, index in ${config.DRL_INDEX_DIR}; metrics on ${server.adminUrl}/metrics)`);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
   // indexer-only process has nothing left to do and exits non-zero.
   const timer = setInterval(() => {
     if (server.indexer.status.state === "halted" && !server.url) {
-      console.error(`indexer halted: ${server.indexer.status.lastError ?? ""}`);
+      console.error(`indexer halted: ${scrubber(config.DRL_RPC_URL)(server.indexer.status.lastError ?? "")}`);
       clearInterval(timer);
       void server.close().then(() => process.exit(2));
     }
@@ -44,10 +45,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  if (e instanceof ConfigError || e instanceof DeploymentError || e instanceof IndexerHaltedError) {
-    console.error(`drl server: ${e.message}`);
+  // The node URL may carry a provider key: no message leaves the process with it.
+  const scrub = scrubber(process.env.DRL_RPC_URL ?? "");
+  if (e instanceof ConfigError || e instanceof DeploymentError || e instanceof IndexerHaltedError || e instanceof ListenError) {
+    console.error(`drl server: ${scrub(e.message)}`);
     process.exit(2);
   }
-  console.error(e);
+  console.error(scrub(e instanceof Error ? (e.stack ?? e.message) : String(e)));
   process.exit(1);
 });

@@ -14,4 +14,10 @@ export interface IndexerStatus {
   reorgs: number;
   rpcFaults: number;
   range: number;
+  /**
+   * The state digest at `indexedBlock` (hex SHA-256, chained over every state write in chain
+   * order): replicas at the same block have the same digest. Null before the first commit, or
+   * for an index written before digests were kept.
+   */
+  digest: string | null;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { ApiRequestError, ProvenanceClient } from "../sdk/api/client";
 import { LICENSE_STATE, MILESTONE, REASON, reasonsOfBits } from "../sdk/api/enums";
-import type { AssetResponse, MilestoneItem } from "../sdk/api/schemas";
+import { AssetLicenses, type AssetResponse, type MilestoneItem } from "../sdk/api/schemas";
 import { startAnvil, type AnvilNode } from "./helpers/anvil";
 import { MEMBER_NAMES, deployAnvilWorld, runScenario, type AnvilWorld, type ScenarioResult } from "./helpers/anvil-world";
 import { startTestServer, type TestServer } from "./helpers/indexer";
@@ -30,7 +30,8 @@ describe("Provenance API: every endpoint over real transactions (Anvil)", functi
     node = await startAnvil();
     w = await deployAnvilWorld(node, path.join(tmp, "deployment.json"));
     s = await runScenario(w);
-    server = await startTestServer(node.url, w.deploymentFile);
+    // Many confirm=chain checks from one client: the per-client limits are tested in test/api-safety.test.ts.
+    server = await startTestServer(node.url, w.deploymentFile, { DRL_RATE_LIMIT: "0", DRL_CONFIRM_RATE_LIMIT: "0" });
     head = await server.caughtUp();
     api = new ProvenanceClient(server.url);
   });
@@ -180,7 +181,8 @@ describe("Provenance API: every endpoint over real transactions (Anvil)", functi
     });
 
     it("answers 404 for an unknown id, registration number or content hash, and 400 for a malformed ref", async function () {
-      for (const ref of ["999999", "DR-2026-440300-1-0000999999-0", `0x${"ab".repeat(32)}`]) {
+      // (DR-…-0000999999-6 has a correct check digit: a well-formed number that was never issued.)
+      for (const ref of ["999999", "DR-2026-440300-1-0000999999-6", `0x${"ab".repeat(32)}`]) {
         const e = await apiError(api.asset(ref));
         expect(e.status, ref).to.equal(404);
         expect(e.code).to.equal("not_found");
@@ -188,6 +190,21 @@ describe("Provenance API: every endpoint over real transactions (Anvil)", functi
       const bad = await apiError(api.asset("not-a-ref"));
       expect(bad.status).to.equal(400);
       expect(bad.field).to.equal("ref");
+    });
+
+    it("answers 400 for a registration number whose check digit is wrong, saying so, and on every route that takes a ref", async function () {
+      const rn = s.registrationNumbers.registered ?? "";
+      const last = rn.slice(-1);
+      const wrong = `${rn.slice(0, -1)}${last === "0" ? "1" : "0"}`;
+      for (const path of [`/v1/assets/${wrong}`, `/v1/assets/${wrong}/history`, `/v1/assets/${wrong}/tradability?buyer=${w.bob.address}`]) {
+        const res = await fetch(`${server.url}${path}`);
+        expect(res.status, path).to.equal(400);
+        const body = (await res.json()) as { error: { field: string; message: string } };
+        expect(body.error.field).to.equal("ref");
+        expect(body.error.message).to.contain("check digit is wrong");
+        expect(body.error.message).to.contain(`gives ${last}`);
+      }
+      expect((await api.asset(rn)).id).to.equal(s.assets.registered.toString());
     });
   });
 
@@ -226,12 +243,13 @@ describe("Provenance API: every endpoint over real transactions (Anvil)", functi
 
     it("pages with a cursor through every asset exactly once", async function () {
       const all = await api.assets({ limit: 200 });
-      expect(all.nextCursor).to.equal(null);
+      expect(all).to.include({ nextCursor: null, cursor: null, partial: false });
       const seen: string[] = [];
       let cursor: string | undefined;
       for (let i = 0; i < 100; i++) {
         const page = await api.assets({ limit: 3, ...(cursor ? { cursor } : {}) });
         seen.push(...page.items.map((a) => a.id));
+        expect(page.cursor).to.equal(page.nextCursor);
         if (!page.nextCursor) break;
         cursor = page.nextCursor;
       }
@@ -352,6 +370,19 @@ describe("Provenance API: every endpoint over real transactions (Anvil)", functi
       const l = await api.licenses(s.assets.registered.toString());
       const active = l.active.map((x) => x.id);
       const ended = l.ended.map((x) => x.id);
+      expect(l).to.include({ truncated: false, cursor: null });
+      // limit=2 pages through the same licences, in id order, truncated until the last page.
+      const paged: string[] = [];
+      let cursor: string | null = null;
+      for (let i = 0; i < 50; i++) {
+        const res = await fetch(`${server.url}/v1/assets/${s.assets.registered}/licenses?limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+        const page = AssetLicenses.parse(await res.json());
+        expect(page.truncated).to.equal(page.cursor !== null);
+        paged.push(...[...page.active, ...page.ended].map((x) => x.id).sort((a, b) => Number(a) - Number(b)));
+        cursor = page.cursor;
+        if (!cursor) break;
+      }
+      expect(paged).to.deep.equal([...active, ...ended].sort((a, b) => Number(a) - Number(b)));
       expect(active).to.include.members([s.licenseIds.root.toString(), s.licenseIds.crossBorder.toString()]);
       expect(ended).to.include.members([
         s.licenseIds.sublicense.toString(),
@@ -534,6 +565,16 @@ describe("Provenance API: every endpoint over real transactions (Anvil)", functi
       expect((await apiError(api.member("0x1234"))).field).to.equal("address");
     });
 
+    it("answers 404 for the assets and milestones of an address that is not a member, as for the member itself", async function () {
+      for (const path of [`/v1/members/${w.outsider.address}/assets`, `/v1/members/${w.outsider.address}/milestones`]) {
+        const res = await fetch(`${server.url}${path}`);
+        expect(res.status, path).to.equal(404);
+        expect(((await res.json()) as { error: { code: string } }).error.code).to.equal("not_found");
+      }
+      // A retired member (erin's old account) is still a member: her lists answer 200.
+      expect((await fetch(`${server.url}/v1/members/${s.members.erin}/assets`)).status).to.equal(200);
+    });
+
     it("lists the assets a member holds, with pages", async function () {
       const page = await api.memberAssets(w.alice.address, { limit: 200 });
       const chainHeld = single().filter(([name]) => s.holders[name] === w.alice.address).map(([, id]) => id.toString());
@@ -579,6 +620,40 @@ describe("Provenance API: every endpoint over real transactions (Anvil)", functi
       expect((await apiError(api.milestones(w.alice.address, { from: "soon" }))).field).to.equal("from");
       expect((await apiError(api.milestones(w.alice.address, { from: 200, to: 100 }))).field).to.equal("from");
     });
+
+    it("reads dates in UTC unless they carry an offset, includes the whole `to` day, and refuses impossible dates", async function () {
+      const all = (await api.milestones(w.alice.address, { limit: 200 })).items;
+      const first = all[0];
+      expect(first, "alice has milestones").to.not.equal(undefined);
+      const at = first?.at ?? 0;
+      const day = new Date(at * 1000).toISOString().slice(0, 10);
+      const dayStart = Date.parse(`${day}T00:00:00Z`) / 1000;
+      const sameDay = all.filter((m) => m.at >= dayStart && m.at < dayStart + 86_400);
+      // to=that day includes everything on that day, not only its first second.
+      const upTo = await api.milestones(w.alice.address, { to: day, limit: 200 });
+      expect(upTo.to).to.equal(dayStart + 86_399);
+      expect(upTo.timeZone).to.equal("UTC");
+      expect(upTo.items.map((m) => m.tx)).to.include.members(sameDay.map((m) => m.tx));
+      expect(upTo.items.every((m) => m.at <= dayStart + 86_399)).to.equal(true);
+      // from=that day starts at its UTC midnight; a bare date and the same instant with an offset agree.
+      const fromDay = await api.milestones(w.alice.address, { from: day, to: day, limit: 200 });
+      expect(fromDay.from).to.equal(dayStart);
+      expect(fromDay.items.map((m) => m.tx).sort()).to.deep.equal(sameDay.map((m) => m.tx).sort());
+      const next = new Date((dayStart + 86_400) * 1000).toISOString().slice(0, 10);
+      const withOffset = await api.milestones(w.alice.address, { from: `${next}T08:00:00+08:00`, limit: 200 });
+      expect(withOffset.from).to.equal(dayStart + 86_400);
+      const minutesOffset = await api.milestones(w.alice.address, { from: `${day}T01:30:00+0130`, limit: 1 });
+      expect(minutesOffset.from).to.equal(dayStart);
+      // A time without an offset is UTC too (not the server's local time).
+      expect((await api.milestones(w.alice.address, { from: `${day}T00:00:00`, limit: 1 })).from).to.equal(dayStart);
+      // Impossible dates and times are 400, never rolled over into the next month.
+      for (const bad of ["2026-02-30", "2025-02-29", "2026-13-01", "2026-04-31", "2026-01-01T24:00:00Z", "2026-01-01T10:60Z", "2026-01-01T00:00:00+15:00"]) {
+        const e = await apiError(api.milestones(w.alice.address, { to: bad }));
+        expect(e.status, bad).to.equal(400);
+        expect(e.field, bad).to.equal("to");
+      }
+      expect((await api.milestones(w.alice.address, { from: "2024-02-29" })).from).to.equal(Date.parse("2024-02-29T00:00:00Z") / 1000);
+    });
   });
 
   describe("GET /v1/evidence/:hash", function () {
@@ -619,6 +694,12 @@ describe("Provenance API: every endpoint over real transactions (Anvil)", functi
       expect(wrong.anchored).to.equal(false);
     });
 
+    it("refuses a proof without the root it is to be checked against (400 naming root)", async function () {
+      const e = await apiError(api.evidence(s.evidence.leaf, { proof: s.evidence.proof }));
+      expect(e.status).to.equal(400);
+      expect(e.field).to.equal("root");
+    });
+
     it("lists the ledger events that cite a hash", async function () {
       const e = await api.evidence(s.contentHashes.registered);
       expect(e.references.map((r) => r.event)).to.include("AssetApplied");
@@ -636,6 +717,7 @@ describe("Provenance API: every endpoint over real transactions (Anvil)", functi
       expect(doc.openapi).to.equal("3.1.0");
       for (const p of [
         "/v1/health",
+        "/v1/ready",
         "/v1/assets",
         "/v1/assets/{ref}",
         "/v1/assets/{ref}/history",
@@ -661,14 +743,23 @@ describe("Provenance API: every endpoint over real transactions (Anvil)", functi
       expect(schemas).to.have.property("AssetResponse");
     });
 
-    it("exposes the indexed block, lag, ingest rate and request latencies to Prometheus", async function () {
-      const text = await (await fetch(`${server.url}/metrics`)).text();
+    it("exposes the indexed block, lag, ingest rate and request latencies to Prometheus on the admin listener only", async function () {
+      // The route label is the same pattern for an answer and for an error on that route.
+      expect((await fetch(`${server.url}/v1/assets/not-a-ref`)).status).to.equal(400);
+      expect((await fetch(`${server.url}/v1/assets/${s.assets.registered}`)).status).to.equal(200);
+      const pub = await fetch(`${server.url}/metrics`);
+      expect(pub.status).to.equal(404);
+      expect(((await pub.json()) as { error: { code: string } }).error.code).to.equal("not_found");
+      expect(new URL(server.adminUrl).hostname).to.equal("127.0.0.1");
+      const text = await (await fetch(`${server.adminUrl}/metrics`)).text();
       const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1]);
       expect(value("drl_indexed_block")).to.be.at.least(head);
       expect(value("drl_index_lag_blocks")).to.equal(0);
       expect(value("drl_events_indexed_total")).to.be.at.least(s.events.total - 20);
       expect(text).to.contain("drl_ingest_events_per_second");
-      expect(text).to.match(/drl_http_request_duration_seconds_bucket\{[^}]*route="\/v1\/assets\/:ref"/);
+      expect(text).to.match(/drl_http_request_duration_seconds_bucket\{[^}]*route="\/v1\/assets\/:ref"[^}]*status="200"/);
+      expect(text).to.match(/drl_http_request_duration_seconds_bucket\{[^}]*route="\/v1\/assets\/:ref"[^}]*status="400"/);
+      expect(text).to.not.match(/route="\/assets\/:ref"/);
     });
   });
 

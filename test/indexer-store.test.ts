@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { IndexStore, Overlay } from "../server/store/store";
+import { IndexStore, Overlay, STATE_DIGEST_GENESIS, SnapshotTargetError, type KeptBlock } from "../server/store/store";
 import { K } from "../server/store/keys";
 
 /** The store's contract with the indexer: atomic commits, exact undo, and canonical dumps. */
@@ -27,6 +27,50 @@ describe("Index store (LevelDB)", function () {
       else await o.put(k, v);
     }
     await store.commit(o, { number: n, hash: `0x${n.toString(16).padStart(64, "0")}`, timestamp: 1000 + n }, new Map([[n, { hash: `0x${n.toString(16).padStart(64, "0")}`, timestamp: 1000 + n }]]), 0);
+  }
+
+  /** Makes the next rollback (array batch) or commit (chained batch) fail as a full disk would. */
+  function failNextWrite(kind: "rollback" | "commit"): void {
+    const db = store.db as unknown as { batch: (...args: unknown[]) => unknown };
+    const real = db.batch.bind(store.db) as (...args: unknown[]) => unknown;
+    db.batch = (...args: unknown[]) => {
+      if (kind === "rollback" && args.length > 0) {
+        db.batch = real;
+        return Promise.reject(new Error("simulated: no space left on device"));
+      }
+      const chained = real(...args) as { write: () => Promise<void> };
+      if (kind === "commit" && args.length === 0) {
+        db.batch = real;
+        chained.write = () => Promise.reject(new Error("simulated: no space left on device"));
+      }
+      return chained;
+    };
+  }
+
+  /** Commits blocks as ranges (each inner list one range), the digest chained as the indexer does; returns each block's digest. */
+  async function commitRanges(target: IndexStore, ranges: [number, [string, unknown][]][][]): Promise<Map<number, string | null>> {
+    const digests = new Map<number, string | null>();
+    for (const range of ranges) {
+      const cp = await target.checkpoint();
+      const o = new Overlay(target, null, cp ? (cp.digest ?? null) : STATE_DIGEST_GENESIS);
+      for (const [n, writes] of range) {
+        o.setBlock(n, true);
+        for (const [k, v] of writes) {
+          if (v === null) o.del(k);
+          else o.put(k, v);
+        }
+      }
+      const keep = new Map<number, KeptBlock>();
+      for (const [n] of range) {
+        const d = o.digestAt(n);
+        digests.set(n, d);
+        keep.set(n, { hash: `0x${n.toString(16).padStart(64, "0")}`, timestamp: 1000 + n, ...(d ? { digest: d } : {}) });
+      }
+      const last = range.at(-1)?.[0] ?? 0;
+      const d = o.digestAt(last);
+      await target.commit(o, { number: last, hash: `0x${last.toString(16).padStart(64, "0")}`, timestamp: 1000 + last, ...(d ? { digest: d } : {}) }, keep, 0);
+    }
+    return digests;
   }
 
   it("reads its own writes within a range before they are committed, and nothing leaks before commit", async function () {
@@ -210,5 +254,167 @@ describe("Index store (LevelDB)", function () {
     dropped.appendNew("ah:2", { v: 1 });
     await store.discard(dropped);
     expect(await store.get("ah:2"), "a discarded range writes nothing").to.equal(undefined);
+  });
+
+  // ─── Cache bookkeeping across failed writes ────────────────────────────────────────────
+
+  it("a rollback whose batch fails leaves the generation even, the cache on, and the old state served", async function () {
+    await commitBlock(1, [["x:a", 1]]);
+    await commitBlock(2, [["x:a", 2]]);
+    const reader = store.cachedReader();
+    expect(await reader.get("x:a")).to.equal(2);
+    failNextWrite("rollback");
+    let err: unknown;
+    try {
+      await store.rollback(1, { hash: `0x${(1).toString(16).padStart(64, "0")}`, timestamp: 1001 });
+    } catch (e) {
+      err = e;
+    }
+    expect(String(err)).to.match(/no space left/);
+    expect(store.stable, "an odd generation forever would turn the cache off").to.equal(true);
+    expect(store.generation % 2).to.equal(0);
+    expect(await reader.get("x:a"), "the failed rollback changed nothing").to.equal(2);
+    expect((await store.checkpoint())?.number).to.equal(2);
+    // The cache still fills and the next rollback works.
+    expect(store.cacheStats().entries).to.be.greaterThan(0);
+    await store.rollback(1, { hash: `0x${(1).toString(16).padStart(64, "0")}`, timestamp: 1001 });
+    expect(await reader.get("x:a")).to.equal(1);
+    expect(store.stable).to.equal(true);
+  });
+
+  it("a commit whose batch fails leaves the generation even and the store at the previous commit", async function () {
+    await commitBlock(1, [["x:a", 1]]);
+    const reader = store.cachedReader();
+    expect(await reader.get("x:a")).to.equal(1);
+    failNextWrite("commit");
+    let err: unknown;
+    try {
+      await commitBlock(2, [["x:a", 2]]);
+    } catch (e) {
+      err = e;
+    }
+    expect(String(err)).to.match(/no space left/);
+    expect(store.stable).to.equal(true);
+    expect(await reader.get("x:a")).to.equal(1);
+    await commitBlock(2, [["x:a", 2]]);
+    expect(await reader.get("x:a")).to.equal(2);
+  });
+
+  it("counts the cache's characters exactly: dropping written keys takes off only what they held", async function () {
+    await commitBlock(1, [["x:a", "aaaa"], ["x:b", "bb"]]);
+    store.setCacheLimit(1_000);
+    const reader = store.cachedReader();
+    await reader.get("x:a"); // '"aaaa"' is 6 characters, the key 3
+    await reader.get("x:b");
+    await reader.get("x:none"); // an absence: the key only
+    expect(store.cacheStats()).to.deep.equal({ entries: 3, chars: 9 + 7 + 6 });
+    // Block 2 writes x:a (cached), deletes x:b (cached) and writes x:c (not cached).
+    await commitBlock(2, [["x:a", "a"], ["x:b", null], ["x:c", "c"]]);
+    expect(store.cacheStats()).to.deep.equal({ entries: 1, chars: 6 });
+    // Deleting keys that are not cached any more takes nothing off.
+    await commitBlock(3, [["x:b", null], ["x:c", null]]);
+    expect(store.cacheStats()).to.deep.equal({ entries: 1, chars: 6 });
+    expect(await reader.get("x:a")).to.equal("a");
+    expect(store.cacheStats()).to.deep.equal({ entries: 2, chars: 6 + 6 });
+  });
+
+  // ─── State digest ──────────────────────────────────────────────────────────────────────
+
+  const blocks: [number, [string, unknown][]][] = [
+    [1, [["x:a", 1], ["x:b", { v: "b" }]]],
+    [2, []],
+    [3, [["x:a", 2], ["x:b", null]]],
+    [4, [["x:c", [1, 2]], ["x:a", 3]]],
+    [5, [["x:d", "d"]]],
+  ];
+
+  it("gives the same digest at every block however the blocks were grouped into ranges", async function () {
+    const one = await commitRanges(store, blocks.map((b) => [b]));
+    const otherDir = mkdtempSync(path.join(tmpdir(), "drl-store-"));
+    const other = await IndexStore.open(otherDir);
+    try {
+      const grouped = await commitRanges(other, [blocks.slice(0, 3), blocks.slice(3)]);
+      expect([...grouped]).to.deep.equal([...one]);
+      expect((await other.checkpoint())?.digest).to.equal((await store.checkpoint())?.digest);
+      expect((await other.canonicalDump()).sha256).to.equal((await store.canonicalDump()).sha256);
+    } finally {
+      await other.close();
+      rmSync(otherDir, { recursive: true, force: true });
+    }
+    // A block without writes keeps the digest; a block with writes moves it.
+    expect(one.get(2)).to.equal(one.get(1));
+    expect(new Set([STATE_DIGEST_GENESIS, one.get(1), one.get(3), one.get(4), one.get(5)]).size).to.equal(5);
+    for (const d of one.values()) expect(d).to.match(/^[0-9a-f]{64}$/);
+  });
+
+  it("moves the digest for any different write: value, key, a delete, or the block it lands in", async function () {
+    const variants: [number, [string, unknown][]][][] = [
+      [[1, [["x:a", 1]]]],
+      [[1, [["x:a", 2]]]],
+      [[1, [["x:b", 1]]]],
+      [[1, [["x:a", null]]]],
+      [[2, [["x:a", 1]]]],
+      [[1, [["x:a", 1], ["x:b", 1]]]],
+      [[1, [["x:b", 1], ["x:a", 1]]]],
+    ];
+    const seen = new Set<string | null | undefined>();
+    for (const v of variants) {
+      const d = mkdtempSync(path.join(tmpdir(), "drl-store-"));
+      const s = await IndexStore.open(d);
+      try {
+        const digests = await commitRanges(s, [v]);
+        seen.add([...digests.values()].at(-1));
+      } finally {
+        await s.close();
+        rmSync(d, { recursive: true, force: true });
+      }
+    }
+    expect(seen.size).to.equal(variants.length);
+  });
+
+  it("restores the ancestor's digest on a rollback, and re-applying the same blocks gives the same digests again", async function () {
+    const first = await commitRanges(store, [blocks.slice(0, 2), blocks.slice(2)]);
+    const kept = new Map(await store.keptBlocks());
+    const at2 = kept.get(2);
+    if (!at2) throw new Error("block 2 not kept");
+    await store.rollback(2, at2);
+    expect((await store.checkpoint())?.digest).to.equal(first.get(2));
+    const again = await commitRanges(store, [blocks.slice(2)]);
+    for (const n of [3, 4, 5]) expect(again.get(n), `block ${n}`).to.equal(first.get(n));
+  });
+
+  // ─── Snapshots ─────────────────────────────────────────────────────────────────────────
+
+  it("copies one commit's state (journals and checkpoint too) even while commits land, and refuses a non-empty target", async function () {
+    await commitRanges(store, [blocks.slice(0, 3)]);
+    const expected = await store.canonicalDump();
+    const cp = await store.checkpoint();
+    const out = path.join(dir, "..", `${path.basename(dir)}-copy`);
+    try {
+      const copying = store.copyTo(out);
+      // A commit started after the copy began is not in it.
+      const later = commitRanges(store, [blocks.slice(3)]);
+      const [copied] = await Promise.all([copying, later]);
+      expect(copied.checkpoint).to.deep.equal(cp);
+      const copy = await IndexStore.open(out);
+      try {
+        expect(await copy.canonicalDump()).to.deep.equal(expected);
+        expect(await copy.checkpoint()).to.deep.equal(cp);
+        expect(await copy.keys("undo:")).to.deep.equal([K.undo(1), K.undo(3)]);
+        expect((await copy.get<{ checkpoint: unknown }>("meta:snapshot"))?.checkpoint).to.deep.equal(cp);
+      } finally {
+        await copy.close();
+      }
+      let err: unknown;
+      try {
+        await store.copyTo(out);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).to.be.instanceOf(SnapshotTargetError);
+      expect(String(err)).to.match(/not empty/);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });

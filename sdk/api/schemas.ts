@@ -4,6 +4,7 @@
  * from. Amounts and ids that may exceed 2^53 are decimal strings; times are unix seconds.
  */
 import { checksumAddress } from "../address";
+import { checkDigit } from "../registration-number";
 import { z } from "zod";
 import {
   ASSET_KIND,
@@ -83,6 +84,13 @@ export const AssetRef = z
     (s) => /^[1-9]\d{0,19}$/.test(s) || REGISTRATION_NUMBER.test(s) || HEX_32.test(s),
     "must be a decimal asset id, a registration number (DR-YYYY-AAAAAA-T-NNNNNNNNNN-C) or a 0x content hash",
   )
+  // A mistyped registration number is told apart from an unknown one: its check digit is wrong.
+  .superRefine((s, ctx) => {
+    if (!REGISTRATION_NUMBER.test(s)) return;
+    const expected = checkDigit(s.slice(3, -2).replaceAll("-", ""));
+    if (s.endsWith(`-${expected}`)) return;
+    ctx.addIssue({ code: "custom", message: `is a registration number whose check digit is wrong (ISO 7064 MOD 11-2 gives ${expected}, not ${s.slice(-1)}): check it for a typo` });
+  })
   .meta({ description: "decimal asset id, registration number, or 0x-prefixed content hash" });
 
 export const Where = z
@@ -98,6 +106,7 @@ export const ErrorBody = z
       code: z.string().meta({ description: "machine-readable: bad_request, not_found, unavailable, ..." }),
       message: z.string(),
       field: z.string().optional().meta({ description: "the parameter at fault, for bad_request" }),
+      indexedBlock: BlockNumber.optional().meta({ description: "for behind (409): the last block this replica has indexed" }),
     }),
   })
   .meta({ id: "Error" });
@@ -106,6 +115,13 @@ export type ErrorBody = z.infer<typeof ErrorBody>;
 // ─── Queries and parameters ────────────────────────────────────────────────────────────
 
 export const Limit = wholeNumber("a number", 1, 200).default(50);
+/** A boolean filter: `true` or `false`. */
+const flagParam = (description: string) =>
+  z
+    .enum(["true", "false"], { error: "must be true or false" })
+    .transform((v) => v === "true")
+    .optional()
+    .meta({ description });
 export const Cursor = z.string().max(200, "is too long").regex(/^[A-Za-z0-9_-]+$/, "is not a cursor from a previous page");
 
 export const RefParams = z.object({ ref: AssetRef });
@@ -119,11 +135,27 @@ export const AssetsQuery = z.strictObject({
   grade: z.enum(SECURITY_GRADE).optional(),
   category: z.enum(DATA_CATEGORY).optional(),
   kind: z.enum(ASSET_KIND).optional(),
-  q: z.string().min(1, "must not be empty").max(100, "must be at most 100 characters").optional(),
+  frozen: flagParam("a court holds it (true) or none does (false)"),
+  disputed: flagParam("an admitted objection is open"),
+  pledged: flagParam("an active pledge encumbers it"),
+  listed: flagParam("it has a live listing (the holder who listed it still holds the registered asset)"),
+  expired: flagParam("registered, with validUntil before the time of asOfBlock"),
+  q: z
+    .string()
+    .min(1, "must not be empty")
+    .max(100, "must be at most 100 characters")
+    .refine((s) => /[\p{L}\p{N}]/u.test(s), "must contain a letter or a digit")
+    .optional()
+    .meta({
+      description:
+        "search: every word must start a word of the name, metadata URI or holder's member name (any case; Chinese, Japanese and Korean text matches anywhere); `DR-…` searches registration numbers by prefix, `0x…` content hashes by prefix",
+    }),
   limit: Limit,
   cursor: Cursor.optional(),
 });
 export type AssetsQuery = z.infer<typeof AssetsQuery>;
+/** A list page's limit where the whole list usually fits (licences, evidence references). */
+export const LongPageQuery = z.strictObject({ limit: wholeNumber("a number", 1, 200).default(200), cursor: Cursor.optional() });
 export const PageQuery = z.strictObject({ limit: Limit, cursor: Cursor.optional() });
 export const HolderQuery = z.strictObject({ atBlock: blockParam });
 export const TradabilityQuery = z.strictObject({
@@ -139,12 +171,49 @@ export const TradabilityQuery = z.strictObject({
   confirm: z.enum(["chain"]).optional(),
 });
 export type TradabilityQuery = z.infer<typeof TradabilityQuery>;
-const timeParam = z
-  .string()
-  .refine((s) => /^\d{1,12}$/.test(s) || /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s), "must be unix seconds or an ISO 8601 date")
-  .transform((s) => (/^\d+$/.test(s) ? Number(s) : Math.floor(Date.parse(s) / 1000)))
-  .pipe(z.number({ error: "must be a valid date" }).int().min(0, "must not be before 1970"));
-export const MilestonesQuery = z.strictObject({ from: timeParam.optional(), to: timeParam.optional(), limit: Limit, cursor: Cursor.optional() });
+/**
+ * A time as a query parameter: unix seconds, or ISO 8601 (`YYYY-MM-DD`, or with a time
+ * `THH:MM[:SS[.fff]]` and an optional `Z` / `±HH:MM` offset). Without an offset it is read in
+ * UTC. As an end (`to`), a bare date includes that whole day (its last second). Impossible
+ * dates and times (2026-02-30, 24:00, +15:00) are refused rather than rolled over.
+ */
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+function isoSeconds(s: string, end: boolean): number | string {
+  const m = ISO_TIME.exec(s);
+  if (!m) return "must be unix seconds or an ISO 8601 date (YYYY-MM-DD, optionally THH:MM[:SS] and Z or ±HH:MM)";
+  const [, y, mo, d, hh, mi, ss, off] = m;
+  const [year, month, day] = [Number(y), Number(mo), Number(d)];
+  if (month < 1 || month > 12) return `has no month ${mo}`;
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (day < 1 || day > daysInMonth) return `is not a date: ${y}-${mo} has ${daysInMonth} days`;
+  const [hour, minute, second] = [Number(hh ?? 0), Number(mi ?? 0), Number(ss ?? 0)];
+  if (hour > 23 || minute > 59 || second > 59) return "has an impossible time of day";
+  let offsetSeconds = 0;
+  if (off && off !== "Z") {
+    const om = /^([+-])(\d{2}):?(\d{2})$/.exec(off);
+    const [oh, omin] = [Number(om?.[2]), Number(om?.[3])];
+    if (!om || oh > 14 || omin > 59) return "has an impossible UTC offset";
+    offsetSeconds = (om[1] === "-" ? -1 : 1) * (oh * 3600 + omin * 60);
+  }
+  const utc = Date.UTC(year, month - 1, day, hour, minute, second) / 1000 - offsetSeconds;
+  return end && hh === undefined ? utc + 86_399 : utc;
+}
+
+const timeParam = (end: boolean) =>
+  z
+    .string()
+    .transform((s, ctx) => {
+      const v = /^\d{1,12}$/.test(s) ? Number(s) : isoSeconds(s, end);
+      if (typeof v === "string") {
+        ctx.addIssue({ code: "custom", message: v });
+        return z.NEVER;
+      }
+      return v;
+    })
+    .pipe(z.number().int().min(0, "must not be before 1970"))
+    .meta({ description: `unix seconds, or ISO 8601 read in UTC unless it carries an offset${end ? "; a bare date includes that whole day" : ""}` });
+export const MilestonesQuery = z.strictObject({ from: timeParam(false).optional(), to: timeParam(true).optional(), limit: Limit, cursor: Cursor.optional() });
 export const EvidenceQuery = z.strictObject({
   anchorer: AddressParam.optional().meta({ description: "count only this party's anchors (as EvidenceAnchor.verify(anchorer, ...) does)" }),
   root: Bytes32.optional(),
@@ -153,21 +222,37 @@ export const EvidenceQuery = z.strictObject({
     .max(66 * 64, "is too long")
     .transform((s) => (s === "" ? [] : s.split(",")))
     .pipe(z.array(Bytes32).max(64, "has more than 64 hashes"))
-    .optional(),
+    .optional()
+    .meta({ description: "a Merkle proof of the hash under `root` (comma-separated hashes); requires `root`" }),
 });
 
 // ─── Responses ─────────────────────────────────────────────────────────────────────────
 
 const asOf = { asOfBlock: BlockNumber.meta({ description: "the last indexed block this answer reflects" }) };
 const page = { nextCursor: z.string().nullable().meta({ description: "pass as `cursor` for the next page; null at the end" }) };
+/** Every list's page: `cursor` while more may follow, `partial` when the page stopped at the bound of keys examined. */
+const listPage = {
+  ...page,
+  cursor: z.string().nullable().meta({ description: "pass back as `cursor` for the next page; null when there is no more (the same as nextCursor)" }),
+  partial: z.boolean().meta({
+    description: "true when the request stopped at the bound of index keys examined per request before `limit` matches: follow `cursor` for the rest",
+  }),
+};
 
 export const Health = z
   .object({
     status: z.enum(["ok", "syncing", "degraded", "halted"]),
+    serving: z.boolean().meta({ description: "false (and HTTP 503) when the indexer halted or lag exceeds maxLagBlocks: take the replica out of rotation" }),
     chainId: z.number().int(),
+    node: z.string().meta({ description: "the node followed: scheme and host only (its path, query and credentials may hold a provider key)" }),
     head: BlockNumber.nullable().meta({ description: "the node's latest block, as last seen" }),
     indexedBlock: BlockNumber.nullable(),
+    digest: z
+      .string()
+      .nullable()
+      .meta({ description: "the state digest at indexedBlock: equal on every replica at the same block; null for an index written before digests" }),
     lag: z.number().int().nullable().meta({ description: "head − indexedBlock, in blocks" }),
+    maxLagBlocks: z.number().int().meta({ description: "the lag beyond which this replica reports itself out of service (DRL_MAX_LAG_BLOCKS)" }),
     confirmations: z.number().int(),
     deployBlock: BlockNumber,
     contracts: z.record(z.string(), Address),
@@ -179,6 +264,15 @@ export const Health = z
   })
   .meta({ id: "Health" });
 export type Health = z.infer<typeof Health>;
+
+export const Ready = z
+  .object({
+    ready: z.boolean(),
+    reason: z.string().nullable().meta({ description: "why this replica cannot serve, when it cannot" }),
+    indexedBlock: BlockNumber.nullable(),
+  })
+  .meta({ id: "Ready" });
+export type Ready = z.infer<typeof Ready>;
 
 export const Party = z.object({ address: Address, name: z.string().nullable() }).meta({ id: "Party" });
 
@@ -310,7 +404,7 @@ export const AssetSummary = Asset.pick({
   contentHash: true,
   metadataUri: true,
 }).meta({ id: "AssetSummary" });
-export const AssetList = z.object({ items: z.array(AssetSummary), ...page, ...asOf }).meta({ id: "AssetList" });
+export const AssetList = z.object({ items: z.array(AssetSummary), ...listPage, ...asOf }).meta({ id: "AssetList" });
 export type AssetList = z.infer<typeof AssetList>;
 
 export const HistoryEvent = Where.extend({
@@ -321,7 +415,7 @@ export const HistoryEvent = Where.extend({
   args: z.record(z.string(), z.json()).meta({ description: "the event's fields as decoded from the log" }),
 }).meta({ id: "HistoryEvent" });
 export type HistoryEvent = z.infer<typeof HistoryEvent>;
-export const History = z.object({ assetId: DecimalId, items: z.array(HistoryEvent), ...page, ...asOf }).meta({ id: "History" });
+export const History = z.object({ assetId: DecimalId, items: z.array(HistoryEvent), ...listPage, ...asOf }).meta({ id: "History" });
 export type History = z.infer<typeof History>;
 
 export const Lineage = z
@@ -329,7 +423,7 @@ export const Lineage = z
     assetId: DecimalId,
     nodes: z.array(z.object({ id: DecimalId, registrationNumber: z.string().nullable(), status: z.enum(ASSET_STATUS), depth: z.number().int() })),
     edges: z.array(z.object({ parent: DecimalId, child: DecimalId, parentLicense: z.string() })),
-    truncated: z.boolean(),
+    truncated: z.boolean().meta({ description: "the walk stopped at 500 nodes or 2,000 links read: more ancestors or descendants exist" }),
     ...asOf,
   })
   .meta({ id: "Lineage" });
@@ -371,10 +465,17 @@ export const License = z
 export type License = z.infer<typeof License>;
 export const LicenseResponse = License.extend(asOf).meta({ id: "LicenseResponse" });
 export const AssetLicenses = z
-  .object({ assetId: DecimalId, active: z.array(License), ended: z.array(License), ...asOf })
+  .object({
+    assetId: DecimalId,
+    active: z.array(License),
+    ended: z.array(License),
+    truncated: z.boolean().meta({ description: "more licences follow (in id order) than this page's `limit`: pass `cursor` for them" }),
+    cursor: z.string().nullable().meta({ description: "pass back as `cursor` for the next licences; null at the end" }),
+    ...asOf,
+  })
   .meta({
     id: "AssetLicenses",
-    description: "every licence of the asset (active: active, notStarted or suspended; ended: the rest); sublicence chains via parentId and sublicenses",
+    description: "the asset's licences in id order, `limit` (default 200) at a time (active: active, notStarted or suspended; ended: the rest); sublicence chains via parentId and sublicenses",
   });
 export type AssetLicenses = z.infer<typeof AssetLicenses>;
 
@@ -440,7 +541,7 @@ export const Member = z
   })
   .meta({ id: "Member" });
 export type Member = z.infer<typeof Member>;
-export const MemberAssets = z.object({ address: Address, items: z.array(AssetSummary), ...page, ...asOf }).meta({ id: "MemberAssets" });
+export const MemberAssets = z.object({ address: Address, items: z.array(AssetSummary), ...listPage, ...asOf }).meta({ id: "MemberAssets" });
 
 export const MilestoneItem = Where.extend({
   assetId: DecimalId,
@@ -457,7 +558,15 @@ export const MilestoneItem = Where.extend({
 }).meta({ id: "MilestoneItem" });
 export type MilestoneItem = z.infer<typeof MilestoneItem>;
 export const MemberMilestones = z
-  .object({ address: Address, from: UnixTime.nullable(), to: UnixTime.nullable(), items: z.array(MilestoneItem), ...page, ...asOf })
+  .object({
+    address: Address,
+    from: UnixTime.nullable(),
+    to: UnixTime.nullable(),
+    timeZone: z.literal("UTC").optional().meta({ description: "dates without an offset in from/to were read in this time zone (a bare `to` date includes that whole day)" }),
+    items: z.array(MilestoneItem),
+    ...listPage,
+    ...asOf,
+  })
   .meta({ id: "MemberMilestones" });
 export type MemberMilestones = z.infer<typeof MemberMilestones>;
 
@@ -479,11 +588,13 @@ export const Evidence = z
     inRoot: z
       .object({ root: Bytes32, anchors: z.array(EvidenceAnchorInfo) })
       .nullable()
-      .meta({ description: "with a proof: the root it was checked against (`root`, or the one the proof leads to) and its anchors" }),
+      .meta({ description: "with a proof: the root it was checked against (`root`, which a proof requires) and its anchors" }),
     proofValid: z.boolean().nullable(),
     references: z.array(Where.extend({ event: z.string(), assetId: DecimalId.nullable(), field: z.string() })).meta({
-      description: "ledger events that cite this hash (source evidence, milestone evidence, reports...)",
+      description: "ledger events that cite this hash (source evidence, milestone evidence, reports...), oldest first, at most 200",
     }),
+    anchorsTruncated: z.boolean().meta({ description: "more than 200 parties anchored the hash: `anchors` (and inRoot's) hold the first 200 by address" }),
+    referencesTruncated: z.boolean().meta({ description: "more than 200 events cite the hash: `references` holds the oldest 200" }),
     ...asOf,
   })
   .meta({ id: "Evidence" });

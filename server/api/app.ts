@@ -5,7 +5,6 @@
  */
 import express, { type Request, type Response } from "express";
 import { Interface } from "ethers";
-import { checksumAddress as getAddress } from "../../sdk/address";
 import { REASON, bitsOfReasons, enumName, reasonsOfBits } from "../../sdk/api/enums";
 import {
   AddressParams,
@@ -14,11 +13,11 @@ import {
   EvidenceQuery,
   HolderQuery,
   LicenseParams,
+  LongPageQuery,
   MilestonesQuery,
   PageQuery,
   RefParams,
   TradabilityQuery,
-  type Health,
   type Tradability,
 } from "../../sdk/api/schemas";
 import type { Deployment } from "../deployment";
@@ -27,12 +26,16 @@ import { RpcClient, RpcError } from "../rpc/client";
 import type { IndexerStatus } from "../status";
 import { K } from "../store/keys";
 import type { StoredAsset } from "../store/records";
-import { modulesOf } from "../store/schema";
 import type { Checkpoint, IndexStore, Reader } from "../store/store";
 import { Queries } from "../state/queries";
 import { rightsBitsOf } from "../state/tradability";
-import { ApiError, NotFoundError, UnavailableError, errorBody, errorHandler, parseOr400 } from "./errors";
+import { ApiError, BadRequestError, NotFoundError, UnavailableError, errorBody, errorHandler, parseOr400 } from "./errors";
+import { CircuitBreaker } from "./circuit-breaker";
+import { answerHealth, answerReady } from "./health";
+import { methodNotAllowed } from "./http-semantics";
+import { DEFAULT_LIMITS, bodyLimit, corsAllowList, inFlightAndTimeout, isProbe, rateLimiter, securityHeaders, type ApiLimits } from "./limits";
 import { openApiDocument } from "./openapi";
+import { readYourWrites, sendStateText, stampStateAnswers } from "./read-your-writes";
 
 export interface ApiContext {
   store: IndexStore;
@@ -45,6 +48,10 @@ export interface ApiContext {
   log?: (m: string) => void;
   /** Extra routes (the portal) mounted before the 404 handler. */
   extend?: (app: express.Express) => void;
+  /** Rate limits, timeout, in-flight cap, body limit, CORS, lag bound (server/api/limits.ts); defaults if not given. */
+  limits?: Partial<ApiLimits>;
+  /** Removes secrets (the node URL's key) from messages before they are logged or answered. */
+  scrub?: (text: string) => string;
 }
 
 /** The registry's pre-trade views: the first failing check, and every failing check as a bit set. */
@@ -57,20 +64,35 @@ const PRE_TRADE = new Interface([
 
 export function createApp(ctx: ApiContext): express.Express {
   const app = express();
-  const log = ctx.log ?? (() => {});
+  const scrub = ctx.scrub ?? ((t: string) => t);
+  const log = ((l: (m: string) => void) => (m: string) => l(scrub(m)))(ctx.log ?? (() => {}));
+  const limits: ApiLimits = { ...DEFAULT_LIMITS, ...ctx.limits };
   app.disable("x-powered-by");
   app.set("etag", false);
   app.set("json spaces", 0);
+  app.set("trust proxy", limits.trustProxy);
 
-  // Latency per route pattern (low cardinality), recorded when the response is sent.
+  // Latency per route pattern (low cardinality), recorded when the response is sent. The label
+  // is the route's full pattern whether the handler answered or threw (the router restores
+  // req.baseUrl before the error handler runs, so the mount point is kept aside).
   app.use((req, res, next) => {
     const end = ctx.metrics.requestDuration.startTimer();
     res.on("finish", () => {
-      const route = (req.route as { path?: string } | undefined)?.path ?? "unmatched";
-      end({ method: req.method, route: `${req.baseUrl}${route}`, status: String(res.statusCode) });
+      const route = (req.route as { path?: unknown } | undefined)?.path;
+      const base = typeof res.locals.routeBase === "string" ? res.locals.routeBase : req.baseUrl;
+      end({ method: req.method.length <= 10 ? req.method : "other", route: typeof route === "string" ? `${base}${route}` : "unmatched", status: String(res.statusCode) });
     });
     next();
   });
+  app.use(securityHeaders());
+  app.use(corsAllowList(limits.corsOrigins));
+  app.use(inFlightAndTimeout(limits.maxInFlight, limits.requestTimeoutMs));
+  app.use(rateLimiter(limits.ratePerMinute, "requests", isProbe));
+  app.use(bodyLimit(limits.maxBodyBytes));
+  app.use(stampStateAnswers());
+  const confirmLimit = rateLimiter(limits.confirmRatePerMinute, "confirm=chain requests");
+  // After a failed node call, confirm=chain answers 503 at once for 5 s rather than waiting for the node.
+  const breaker = new CircuitBreaker(5_000);
 
   /**
    * Runs `fn` over the index as of one commit: first through the read cache (fast); if a
@@ -111,28 +133,18 @@ export function createApp(ctx: ApiContext): express.Express {
   }
 
   const v1 = express.Router();
+  v1.use((_req, res, next) => {
+    res.locals.routeBase = "/v1";
+    next();
+  });
+  v1.use(readYourWrites(async () => (await ctx.store.checkpoint())?.number ?? null));
 
   v1.get("/health", async (_req, res) => {
-    const s = ctx.status();
-    const cp = await ctx.store.checkpoint();
-    const lag = s.head !== null && cp ? Math.max(0, s.head - cp.number) : null;
-    const modules = await modulesOf(ctx.store, ctx.deployment.defaultModules);
-    const state: Health["status"] =
-      s.state === "halted" ? "halted" : s.lastError ? "degraded" : s.state === "following" && lag !== null && lag <= ctx.confirmations + 1 ? "ok" : "syncing";
-    const body: Health = {
-      status: state,
-      chainId: ctx.deployment.chainId,
-      head: s.head,
-      indexedBlock: cp?.number ?? null,
-      lag,
-      confirmations: ctx.confirmations,
-      deployBlock: ctx.deployment.deployBlock,
-      contracts: ctx.deployment.addresses,
-      modules: { compliance: getAddress(modules.compliance), licenses: getAddress(modules.licenses) },
-      lastError: s.lastError,
-      asOfBlock: cp?.number ?? 0,
-    };
-    res.json(body);
+    await answerHealth(ctx, limits.maxLagBlocks, scrub, res);
+  });
+
+  v1.get("/ready", async (_req, res) => {
+    await answerReady(ctx, limits.maxLagBlocks, scrub, res);
   });
 
   v1.get("/assets", async (req, res) => {
@@ -153,8 +165,8 @@ export function createApp(ctx: ApiContext): express.Express {
   v1.get("/assets/:ref/history", async (req, res) => {
     const { ref } = parseOr400(RefParams, req.params, "ref");
     const { limit, cursor } = parseOr400(PageQuery, req.query, "query");
-    const body = await read(async (q) => q.historyJson((await assetOr404(q, ref)).id, limit, cursor));
-    res.type("application/json").send(body);
+    const { text, asOfBlock } = await read(async (q) => ({ text: await q.historyJson((await assetOr404(q, ref)).id, limit, cursor), asOfBlock: q.asOfBlock }));
+    sendStateText(res, asOfBlock, text);
   });
 
   v1.get("/assets/:ref/lineage", async (req, res) => {
@@ -165,8 +177,8 @@ export function createApp(ctx: ApiContext): express.Express {
 
   v1.get("/assets/:ref/licenses", async (req, res) => {
     const { ref } = parseOr400(RefParams, req.params, "ref");
-    parseOr400(PageQuery.pick({}), req.query, "query");
-    res.json(await read(async (q) => q.assetLicenses((await assetOr404(q, ref)).id)));
+    const { limit, cursor } = parseOr400(LongPageQuery, req.query, "query");
+    res.json(await read(async (q) => q.assetLicenses((await assetOr404(q, ref)).id, limit, cursor)));
   });
 
   v1.get("/assets/:ref/holder", async (req, res) => {
@@ -181,6 +193,8 @@ export function createApp(ctx: ApiContext): express.Express {
     );
   });
 
+  // confirm=chain's own limit (the URL test first: Express parses req.query anew on every read).
+  v1.get("/assets/:ref/tradability", (req, res, next) => (req.url.includes("confirm") && req.query.confirm === "chain" ? confirmLimit(req, res, next) : next()));
   v1.get("/assets/:ref/tradability", async (req, res) => {
     const { ref } = parseOr400(RefParams, req.params, "ref");
     const query = parseOr400(TradabilityQuery, req.query, "query");
@@ -236,17 +250,23 @@ export function createApp(ctx: ApiContext): express.Express {
     const to = ctx.deployment.addresses.registry;
     let answers: (string | RpcError)[];
     try {
-      answers = await ctx.rpc.batch<string>([
-        { method: "eth_call", params: [{ to, data: PRE_TRADE.encodeFunctionData(checkFn, args) }, at] },
-        { method: "eth_call", params: [{ to, data: PRE_TRADE.encodeFunctionData(reasonsFn, args) }, at] },
-      ]);
+      // One attempt, behind the breaker: a client waits at most one RPC timeout, and only the first after a failure.
+      answers = await breaker.run(() =>
+        ctx.rpc.batch<string>(
+          [
+            { method: "eth_call", params: [{ to, data: PRE_TRADE.encodeFunctionData(checkFn, args) }, at] },
+            { method: "eth_call", params: [{ to, data: PRE_TRADE.encodeFunctionData(reasonsFn, args) }, at] },
+          ],
+          { attempts: 1 },
+        ),
+      );
     } catch (e) {
-      throw new UnavailableError("node_unavailable", `could not confirm with the node: ${e instanceof Error ? e.message : String(e)}`);
+      throw new UnavailableError("node_unavailable", scrub(`could not confirm with the node: ${e instanceof Error ? e.message : String(e)}`));
     }
     const [first, bits] = answers;
     if (typeof first !== "string" || typeof bits !== "string") {
       const err = [first, bits].find((x) => x instanceof RpcError);
-      throw new UnavailableError("node_unavailable", `could not confirm with the node: ${err instanceof Error ? err.message : "no answer"}`);
+      throw new UnavailableError("node_unavailable", scrub(`could not confirm with the node: ${err instanceof Error ? err.message : "no answer"}`));
     }
     const [code] = PRE_TRADE.decodeFunctionResult(checkFn, first);
     const [set] = PRE_TRADE.decodeFunctionResult(reasonsFn, bits);
@@ -268,19 +288,32 @@ export function createApp(ctx: ApiContext): express.Express {
   v1.get("/members/:address/assets", async (req, res) => {
     const { address } = parseOr400(AddressParams, req.params, "address");
     const { limit, cursor } = parseOr400(PageQuery, req.query, "query");
-    res.json(await read(async (q) => ({ address, ...(await q.memberAssets(address, limit, cursor)) })));
+    res.json(
+      await read(async (q) => {
+        // An address that was never admitted has no assets to list: 404, as for /members/:address.
+        if (!(await q.member(address))) throw new NotFoundError(`member ${address}`);
+        return { address, ...(await q.memberAssets(address, limit, cursor)) };
+      }),
+    );
   });
 
   v1.get("/members/:address/milestones", async (req, res) => {
     const { address } = parseOr400(AddressParams, req.params, "address");
     const { from, to, limit, cursor } = parseOr400(MilestonesQuery, req.query, "query");
     if (from !== undefined && to !== undefined && from > to) throw new ApiError(400, "bad_request", "from must not be after to", "from");
-    res.json(await read((q) => q.milestones(address, from, to, limit, cursor)));
+    res.json(
+      await read(async (q) => {
+        if (!(await q.member(address))) throw new NotFoundError(`member ${address}`);
+        return { ...(await q.milestones(address, from, to, limit, cursor)), timeZone: "UTC" as const };
+      }),
+    );
   });
 
   v1.get("/evidence/:hash", async (req, res) => {
     const { hash } = parseOr400(EvidenceParams, req.params, "hash");
     const { root, proof, anchorer } = parseOr400(EvidenceQuery, req.query, "query");
+    // A proof is checked against a root the caller names: one "the proof leads to" proves nothing.
+    if (proof !== undefined && root === undefined) throw new BadRequestError("root", "is required with proof (the anchored root the proof is checked against)");
     res.json(await read((q) => q.evidence(hash, { root, proof, anchorer })));
   });
 
@@ -290,12 +323,10 @@ export function createApp(ctx: ApiContext): express.Express {
     res.json(openapi);
   });
 
+  // Last among the /v1 routes: every other method on a known path is a 405.
+  methodNotAllowed(v1);
   app.use("/v1", v1);
-
-  app.get("/metrics", async (_req, res) => {
-    res.set("content-type", ctx.metrics.registry.contentType);
-    res.send(await ctx.metrics.registry.metrics());
-  });
+  // /metrics is served by the admin listener only (server/admin.ts): here it is an unknown path.
 
   ctx.extend?.(app);
 

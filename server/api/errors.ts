@@ -14,6 +14,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly field?: string,
+    /** Extra machine-readable facts for the body's `error` object (e.g. `indexedBlock`). */
+    readonly details: Record<string, number | string> = {},
   ) {
     super(message);
     this.name = "ApiError";
@@ -35,6 +37,25 @@ export class NotFoundError extends ApiError {
 export class UnavailableError extends ApiError {
   constructor(code: string, message: string) {
     super(503, code, message);
+  }
+}
+
+/** `minBlock` asks for a state this replica has not indexed yet (read-your-writes). */
+export class BehindError extends ApiError {
+  constructor(minBlock: number, indexedBlock: number | null) {
+    super(
+      409,
+      "behind",
+      `this replica has indexed ${indexedBlock === null ? "nothing yet" : `up to block ${indexedBlock}`}, before minBlock ${minBlock}; retry shortly or ask another replica`,
+      "minBlock",
+      indexedBlock === null ? {} : { indexedBlock },
+    );
+  }
+}
+
+export class MethodNotAllowedError extends ApiError {
+  constructor(method: string, allow: string) {
+    super(405, "method_not_allowed", `${method.slice(0, 20)} is not allowed here; allowed: ${allow}`);
   }
 }
 
@@ -65,15 +86,20 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 export function errorBody(e: ApiError): ErrorBody {
-  return { error: { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}) } };
+  return { error: { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}), ...e.details } };
 }
 
-/** Last middleware: typed errors keep their status; Express's own 4xx (bad URL encoding) become 400. */
+/**
+ * Last middleware: typed errors keep their status; Express's own 4xx become JSON too: a body
+ * over the limit 413, a body that cannot be read 400 (field `body`), a bad URL encoding 400.
+ */
 export function errorHandler(log: (m: string) => void): ErrorRequestHandler {
   return (err: unknown, _req, res, _next) => {
     let e: ApiError;
     if (err instanceof ApiError) e = err;
     else if (err instanceof BadCursorError) e = new BadRequestError("cursor", err.message);
+    else if (statusOf(err) === 413) e = new ApiError(413, "payload_too_large", "the request body is larger than this server accepts (the API takes no body)", "body");
+    else if (isClientError(err) && typeof (err as { type?: unknown }).type === "string") e = new ApiError(400, "bad_request", "the request body could not be read", "body");
     else if (isClientError(err)) e = new ApiError(400, "bad_request", "path could not be decoded (check the percent-encoding)", "path");
     else {
       log(`unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
@@ -84,11 +110,14 @@ export function errorHandler(log: (m: string) => void): ErrorRequestHandler {
   };
 }
 
+function statusOf(err: unknown): number | null {
+  if (typeof err !== "object" || err === null) return null;
+  const status = (err as { status?: unknown; statusCode?: unknown }).status ?? (err as { statusCode?: unknown }).statusCode;
+  return typeof status === "number" ? status : null;
+}
+
 function isClientError(err: unknown): boolean {
   if (err instanceof URIError) return true;
-  if (typeof err === "object" && err !== null) {
-    const status = (err as { status?: unknown; statusCode?: unknown }).status ?? (err as { statusCode?: unknown }).statusCode;
-    return typeof status === "number" && status >= 400 && status < 500;
-  }
-  return false;
+  const status = statusOf(err);
+  return status !== null && status >= 400 && status < 500;
 }

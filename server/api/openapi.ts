@@ -12,10 +12,19 @@ interface Operation {
   query?: z.ZodObject;
   response: z.ZodType;
   notFound?: boolean;
+  /** false for answers that are not state (health, ready): no `minBlock`, no X-Indexed-Block. */
+  state?: boolean;
 }
 
 const OPERATIONS: Operation[] = [
-  { path: "/v1/health", summary: "Chain id, head, indexed block, lag, contract addresses and the registry's current modules", response: S.Health },
+  {
+    path: "/v1/health",
+    summary:
+      "Chain id, head, indexed block, state digest, lag, contract addresses and the registry's current modules; HTTP 503 (same body) when the indexer halted or lags beyond maxLagBlocks",
+    response: S.Health,
+    state: false,
+  },
+  { path: "/v1/ready", summary: "Whether this replica can serve state answers now (200) or not (503, with the reason)", response: S.Ready, state: false },
   { path: "/v1/assets", summary: "Assets, filtered and cursor-paginated", query: S.AssetsQuery, response: S.AssetList },
   {
     path: "/v1/assets/{ref}",
@@ -39,13 +48,14 @@ const OPERATIONS: Operation[] = [
   },
   { path: "/v1/licenses/{id}", summary: "A licence of the registry's current licence module, with its state as LicenseRegistry.stateOf says it", params: S.LicenseParams, response: S.LicenseResponse, notFound: true },
   { path: "/v1/members/{address}", summary: "A member", params: S.AddressParams, response: S.Member, notFound: true },
-  { path: "/v1/members/{address}/assets", summary: "The assets a member holds or applied for", params: S.AddressParams, query: S.PageQuery, response: S.MemberAssets },
+  { path: "/v1/members/{address}/assets", summary: "The assets a member holds or applied for", params: S.AddressParams, query: S.PageQuery, response: S.MemberAssets, notFound: true },
   {
     path: "/v1/members/{address}/milestones",
     summary: "An enterprise's firsts in a period, with evidence and transaction hashes; annulled firsts are shown as annulled",
     params: S.AddressParams,
     query: S.MilestonesQuery,
     response: S.MemberMilestones,
+    notFound: true,
   },
   {
     path: "/v1/evidence/{hash}",
@@ -94,24 +104,45 @@ function parameters(obj: z.ZodObject | undefined, where: "path" | "query"): Json
   }));
 }
 
+/** Read-your-writes, on every state answer (server/api/read-your-writes.ts). */
+const MIN_BLOCK = {
+  name: "minBlock",
+  in: "query",
+  required: false,
+  schema: { type: "string", pattern: "^\\d{1,15}$" },
+  description: "answer only from a state that includes this block; a replica that has not indexed it answers 409 behind (error.indexedBlock says how far it is)",
+};
+const INDEXED_BLOCK = { "X-Indexed-Block": { description: "the block the answer reflects (its asOfBlock)", schema: { type: "integer" } } };
+
 export function openApiDocument(): Json {
   const errorResponse = { description: "error", content: { "application/json": { schema: jsonSchema(S.ErrorBody, "output") } } };
   const paths: Json = {};
   for (const op of OPERATIONS) {
+    const state = op.state !== false;
     paths[op.path] = {
       get: {
         summary: op.summary,
-        parameters: [...parameters(op.params, "path"), ...parameters(op.query, "query")],
+        parameters: [...parameters(op.params, "path"), ...parameters(op.query, "query"), ...(state ? [MIN_BLOCK] : [])],
         responses: {
-          "200": { description: "OK", content: { "application/json": { schema: jsonSchema(op.response, "output") } } },
+          "200": { description: "OK", ...(state ? { headers: INDEXED_BLOCK } : {}), content: { "application/json": { schema: jsonSchema(op.response, "output") } } },
           "400": { ...errorResponse, description: "a parameter is invalid; `field` names it" },
           ...(op.notFound ? { "404": { ...errorResponse, description: "no such asset, licence or member" } } : {}),
-          "503": { ...errorResponse, description: "the index is empty or halted, or the node could not be reached for confirm=chain" },
+          "405": { ...errorResponse, description: "a method other than GET or HEAD (the Allow header lists them)" },
+          ...(state ? { "409": { ...errorResponse, description: "behind: this replica has not indexed minBlock yet" } } : {}),
+          "413": { ...errorResponse, description: "a request body (the API takes none) over the limit" },
+          "429": { ...errorResponse, description: "rate_limited: too many requests (or confirm=chain requests) from this client; see Retry-After" },
+          "431": { ...errorResponse, description: "the request line and headers are too large" },
+          "503": state
+            ? {
+                ...errorResponse,
+                description:
+                  "the index is empty or halted, the node could not be reached for confirm=chain (node_unavailable), the server is overloaded, or the request timed out",
+              }
+            : { description: "this replica should not be served from (the same body says why)", content: { "application/json": { schema: jsonSchema(op.response, "output") } } },
         },
       },
     };
   }
-  paths["/metrics"] = { get: { summary: "Prometheus metrics", responses: { "200": { description: "Prometheus text format", content: { "text/plain": {} } } } } };
   return relink({
     openapi: "3.1.0",
     info: {

@@ -12,7 +12,7 @@ import type { StoredEvidenceRef, StoredHistoryEvent, StoredSystemEvent } from ".
 import type { Overlay } from "../store/store";
 import type { DecodedEvent } from "./decode";
 import { IndexDb } from "./handlers/db";
-import type { Fmt } from "./handlers/define";
+import { MissingRecordError, type Fmt } from "./handlers/define";
 import { HANDLERS, IndexInvariantError } from "./handlers";
 
 /** Argument names that cite a document or case; their hashes are indexed as evidence references. */
@@ -90,7 +90,12 @@ export class Dispatcher {
       const v = a[k];
       if (typeof v === "string" && v.length === 42 && v.startsWith("0x")) this.db.loadName(v);
     }
-    handler.apply(a, { db: this.db, where, event: ev });
+    try {
+      handler.apply(a, { db: this.db, where, event: ev });
+    } catch (e) {
+      if (e instanceof MissingRecordError) throw new IndexInvariantError(label, e.field, `${e.message} (block ${ev.block}, log ${ev.logIndex}, tx ${ev.tx})`);
+      throw e;
+    }
     const assetId = handler.asset(a);
     this.indexCitations(ev, where, assetId);
     if (assetId !== null) {

@@ -3,7 +3,13 @@
  * `eth_getLogs` ranges, then the head. Each range is applied in memory and committed in one
  * atomic batch with its checkpoint. Blocks near the head keep their hashes and an undo
  * journal; a changed hash at the checkpoint means a reorg, which is rolled back to the common
- * ancestor and re-applied. A reorg deeper than the kept window halts the indexer.
+ * ancestor and re-applied. A reorg that the journals cannot undo halts the indexer: one deeper
+ * than the kept window, or one below a block indexed while the indexer was more than the
+ * window behind the head (such blocks have no journal). A range whose blocks change while it
+ * is read is thrown away before it is written (see `confirmRange`).
+ *
+ * Every checkpoint carries the state digest (see Overlay): replicas at the same block have the
+ * same digest, and a rollback restores the ancestor's.
  *
  * The addresses read are the static contracts of the deployment plus the registry's current
  * compliance and licence modules, as Ponder follows factory children: a ModulesSet in a range
@@ -11,7 +17,7 @@
  * block too, are fetched and merged in) and drops the replaced module's later logs. The module
  * set is stored (K.modules) and journalled like any state, so a reorg undoes a switch.
  */
-import { IndexStore, Overlay, type Checkpoint, type KeptBlock } from "../store/store";
+import { IndexStore, Overlay, SNAPSHOT_MARKER_KEY, STATE_DIGEST_GENESIS, checkpointOf, type Checkpoint, type KeptBlock, type SnapshotMarker } from "../store/store";
 import { K } from "../store/keys";
 import type { StoredModules } from "../store/records";
 import { AnswerTooLargeError, RpcClient, RpcClosedError, RpcError, RpcUnavailableError } from "../rpc/client";
@@ -60,10 +66,17 @@ interface Header {
   timestamp: string;
 }
 
+/**
+ * The layout of the derived state. Raise it when handlers write keys an older index lacks (2:
+ * the text search and flag indexes, the state digest), so an old index is rebuilt, not half-read.
+ */
+export const INDEX_FORMAT = 2;
+
 interface Identity {
   chainId: number;
   deployBlock: number;
   contracts: string[];
+  format: number;
 }
 
 export class Indexer {
@@ -107,6 +120,7 @@ export class Indexer {
       eventsApplied: 0,
       reorgs: 0,
       rpcFaults: 0,
+      digest: null,
       // Start at one block and grow while answers are small: a dense chain must not arrive in one answer.
       range: 1,
     };
@@ -140,14 +154,25 @@ export class Indexer {
     if (chainId !== deployment.chainId) {
       throw new IndexerHaltedError(`the node at ${rpc.url} is chain ${chainId}, but the deployment is on chain ${deployment.chainId}`);
     }
-    const identity: Identity = { chainId, deployBlock: deployment.deployBlock, contracts: [...deployment.byAddress.keys()].sort() };
+    const identity: Identity = {
+      chainId,
+      deployBlock: deployment.deployBlock,
+      contracts: [...deployment.byAddress.keys()].sort(),
+      format: INDEX_FORMAT,
+    };
     const stored = await store.get<Identity>(K.identity);
+    if (stored && (stored.format ?? 1) !== INDEX_FORMAT) {
+      throw new IndexerHaltedError(
+        `the index directory was written by an older indexer (format ${stored.format ?? 1}, this one writes ${INDEX_FORMAT}); delete it (or point DRL_INDEX_DIR elsewhere) to reindex`,
+      );
+    }
     if (stored && JSON.stringify(stored) !== JSON.stringify(identity)) {
       throw new IndexerHaltedError(
         "the index directory belongs to another deployment (chain id, deploy block or contract addresses differ); point DRL_INDEX_DIR elsewhere or delete it to reindex",
       );
     }
     if (!stored) await store.db.put(K.identity, JSON.stringify(identity));
+    await this.checkSnapshot();
     const cp = await store.checkpoint();
     if (cp) {
       this.setIndexed(cp);
@@ -156,6 +181,28 @@ export class Indexer {
       this.log(`indexing from the deploy block ${deployment.deployBlock}`);
     }
     this.status.state = "syncing";
+  }
+
+  /**
+   * An index restored from a snapshot (`npm run index:snapshot`) resumes only if the block the
+   * snapshot was taken at is on this node's chain: a snapshot of another chain or of a branch
+   * since replaced would otherwise be carried on as if it were this chain's state.
+   */
+  private async checkSnapshot(): Promise<void> {
+    const { store, rpc } = this.opts;
+    const marker = await store.get<SnapshotMarker>(SNAPSHOT_MARKER_KEY);
+    if (!marker) return;
+    const { number, hash } = marker.checkpoint;
+    const h = await this.header(number);
+    if (!h || h.hash.toLowerCase() !== hash) {
+      throw new IndexerHaltedError(
+        `this index was restored from a snapshot taken at block ${number} (${hash}, ${marker.takenAt}), but the node at ${rpc.url} ` +
+          (h ? `has block ${h.hash.toLowerCase()} at that height` : "does not have that block") +
+          ": the snapshot is of another chain or of a branch since replaced. The index was not changed; take a new snapshot or reindex from scratch.",
+      );
+    }
+    await store.db.del(SNAPSHOT_MARKER_KEY);
+    this.log(`restored from a snapshot taken at block ${number} (${marker.takenAt}); that block is on the chain`);
   }
 
   /** Stops after the current step; the store is left at its last commit. */
@@ -188,6 +235,7 @@ export class Indexer {
   private setIndexed(cp: Checkpoint): void {
     this.status.indexedBlock = cp.number;
     this.status.indexedTimestamp = cp.timestamp;
+    this.status.digest = cp.digest ?? null;
   }
 
   private async run(): Promise<void> {
@@ -210,7 +258,7 @@ export class Indexer {
         if (e instanceof IndexerHaltedError || e instanceof IndexInvariantError) {
           // An event that breaks the handlers' expectations would break them on every retry.
           this.status.state = "halted";
-          this.status.lastError = e instanceof IndexInvariantError ? `an event does not match its handler: ${e.message}` : e.message;
+          this.status.lastError = e instanceof IndexInvariantError ? `an event breaks the index's invariants (a handler met a field or a state it cannot have): ${e.message}` : e.message;
           this.log(`HALTED: ${e.message}`);
           return;
         }
@@ -295,6 +343,7 @@ export class Indexer {
     this.status.state = target - from > this.window ? "syncing" : "following";
     const journalFrom = head - this.window + 1; // blocks at or above this can still be reorged
     let to = Math.min(target, from + this.status.range - 1);
+    const anchorTo = to;
 
     // Near the head, read the headers BEFORE the logs and check that they form one chain from
     // the checkpoint. A reorg after this point then shows: either as logs whose block hash is
@@ -313,7 +362,19 @@ export class Indexer {
         prevHash = h.hash.toLowerCase();
       }
     }
-    const overlay = new Overlay(store, this.pending?.overlay ?? null);
+    // A range whose headers were read and linked to the checkpoint before its logs is checked
+    // by them (and by the next step's checkpoint check). Any other range takes its last block's
+    // header now as an anchor, and `confirmRange` checks after the reads that it did not change.
+    const linked = cp !== undefined && from >= journalFrom;
+    let anchor: string | null = null;
+    if (!linked) {
+      const h = headers.get(anchorTo) ?? (await this.header(anchorTo));
+      if (!h) throw new Error(`block ${anchorTo} is not available from the node`);
+      headers.set(anchorTo, h);
+      anchor = h.hash.toLowerCase();
+    }
+    const startDigest = cp ? (cp.digest ?? null) : STATE_DIGEST_GENESIS;
+    const overlay = new Overlay(store, this.pending?.overlay ?? null, startDigest);
     const contracts = new ContractSet(deployment.staticContracts, overlay.get<StoredModules>(K.modules) ?? deployment.defaultModules);
     const read = await this.readLogs(from, to, contracts.addresses());
     let logs = read.logs;
@@ -335,7 +396,15 @@ export class Indexer {
         const contract = contracts.keyOf(l.address);
         if (!contract) continue; // a replaced module's log after the switch
         const ev = this.decoder.decode(l, contract);
-        if (!ev) continue;
+        if (!ev) {
+          // Our contract emitted an event its ABI does not declare: the deployment's ABIs are
+          // out of date, and skipping it would leave its change out of the index.
+          throw new IndexInvariantError(
+            contract,
+            "",
+            `log ${Number(l.logIndex)} of block ${Number(l.blockNumber)} (tx ${l.transactionHash}) has topic ${l.topics[0] ?? "(none)"}, which no event of the deployment's ABI for this contract has`,
+          );
+        }
         const time = l.blockTimestamp !== undefined ? Number(l.blockTimestamp) : Number(headers.get(ev.block)?.timestamp ?? 0);
         overlay.setBlock(ev.block, ev.block >= journalFrom);
         dispatcher.apply(ev, time);
@@ -355,11 +424,12 @@ export class Indexer {
           }
         }
       }
+      if (anchor !== null) await this.confirmRange(cp ?? null, anchorTo, anchor);
       const last = headers.get(to);
       if (!last) throw new Error(`missing header ${to}`);
       keep = new Map<number, KeptBlock>();
-      for (const [n, h] of headers) if (n >= journalFrom && n <= to) keep.set(n, { hash: h.hash.toLowerCase(), timestamp: Number(h.timestamp) });
-      next = { number: to, hash: last.hash.toLowerCase(), timestamp: Number(last.timestamp) };
+      for (const [n, h] of headers) if (n >= journalFrom && n <= to) keep.set(n, withDigest<KeptBlock>({ hash: h.hash.toLowerCase(), timestamp: Number(h.timestamp) }, overlay.digestAt(n)));
+      next = withDigest<Checkpoint>({ number: to, hash: last.hash.toLowerCase(), timestamp: Number(last.timestamp) }, overlay.digestAt(to));
       // The previous range must be durable before this one is written (one write in flight, in
       // order); from then on the store alone holds what this range read through it.
       await this.settle();
@@ -382,6 +452,23 @@ export class Indexer {
       this.status.range = Math.min(this.maxRange, this.status.range * 2);
     }
     return false;
+  }
+
+  /**
+   * After every read of a range: the checkpoint's block is still on the chain, then the anchor
+   * (the range's last block as read before the logs) is unchanged. The anchor fixes its whole
+   * ancestry, so the two together mean that the logs, the headers read since and the
+   * checkpoint all belong to one chain; a fork that landed anywhere in between (above or below
+   * the checkpoint) fails this and the range is read again, after the next step's checkpoint
+   * check has dealt with the reorg.
+   */
+  private async confirmRange(cp: Checkpoint | null, anchorTo: number, anchor: string): Promise<void> {
+    if (cp) {
+      const h = await this.header(cp.number);
+      if (!h || h.hash.toLowerCase() !== cp.hash) throw new ChainMovedError(`the indexed block ${cp.number} was replaced while blocks after it were read`);
+    }
+    const h = await this.header(anchorTo);
+    if (!h || h.hash.toLowerCase() !== anchor) throw new ChainMovedError(`block ${anchorTo} was replaced while its range was read`);
   }
 
   /**
@@ -473,29 +560,60 @@ export class Indexer {
     }
   }
 
-  /** The checkpoint's block was replaced: roll back to the newest kept block still on the chain. */
+  /**
+   * The checkpoint's block was replaced: roll back to the newest kept block still on the chain,
+   * but only across blocks that all have journals. A block indexed while the indexer was more
+   * than the window behind has none, and kept blocks below it cannot be rolled back to: undoing
+   * the journals above the ancestor would leave that block's writes in place.
+   */
   private async handleReorg(cp: Checkpoint, head: number): Promise<void> {
     const { store } = this.opts;
-    const kept = await store.keptBlocks();
+    const kept = await store.keptBlocks(); // newest first
+    const keptAt = new Map(kept);
+    // The journalled run down from the checkpoint: [lowest, cp.number], every block kept.
+    let lowest = cp.number + 1;
+    while (keptAt.has(lowest - 1)) lowest--;
+    // An ancestor is a kept block of the run (below `lowest` the journals have a gap).
     for (const [n, b] of kept) {
-      if (n > head) continue;
+      if (n > cp.number || n > head) continue;
+      if (n < lowest) break;
       const h = await this.header(n);
       if (h && h.hash.toLowerCase() === b.hash) {
-        const undone = await store.rollback(n, b);
+        await store.rollback(n, b);
+        const at = checkpointOf(n, b);
         this.status.reorgs++;
-        this.setIndexed({ number: n, hash: b.hash, timestamp: b.timestamp });
-        this.log(`reorg: block ${cp.number} was replaced; rolled back ${undone} block(s) to the common ancestor ${n}`);
-        for (const l of this.commitListeners) l({ number: n, hash: b.hash, timestamp: b.timestamp }, 0);
+        this.setIndexed(at);
+        this.log(`reorg: block ${cp.number} was replaced; rolled back ${cp.number - n} block(s) to the common ancestor ${n}`);
+        for (const l of this.commitListeners) l(at, 0);
         return;
       }
     }
     const oldest = kept.at(-1)?.[0];
+    const gap =
+      lowest > cp.number
+        ? `; block ${cp.number} itself has no undo journal (it was indexed while the indexer was more than the window behind the head)`
+        : oldest !== undefined && oldest < lowest
+          ? `; block ${lowest - 1} has no undo journal (indexed while more than the window behind the head), so the kept blocks below it cannot be rolled back to`
+          : "";
     throw new IndexerHaltedError(
-      `reorg deeper than the kept window: indexed block ${cp.number} (${cp.hash}) is no longer on the chain and no kept block ` +
-        (oldest === undefined ? "exists" : `back to ${oldest}`) +
-        ` matches it (window ${this.window} blocks). The index was not changed; reindex from scratch (delete the index directory).`,
+      `reorg deeper than the kept window: indexed block ${cp.number} (${cp.hash}) is no longer on the chain and no journalled block ` +
+        (lowest > cp.number ? "" : `back to ${lowest} `) +
+        `matches it (window ${this.window} blocks)${gap}. The index was not changed; reindex from scratch (delete the index directory).`,
     );
   }
+}
+
+/** The chain changed while a range was read: the range is not written and the step is retried. */
+class ChainMovedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ChainMovedError";
+  }
+}
+
+function withDigest<T extends { digest?: string }>(x: T, digest: string | null): T {
+  if (digest !== null) x.digest = digest;
+  return x;
 }
 
 const hex = (n: number): string => `0x${n.toString(16)}`;

@@ -4,7 +4,12 @@
  * forever with exponential backoff and full jitter: the indexer must never skip a block, so
  * it waits for the node rather than giving up. A JSON-RPC error answer is the node's verdict
  * on the request and is thrown as `RpcError` for the caller to act on (e.g. shrink a log range).
+ *
+ * The URL may carry a provider key (path, query or user info): `url` is its redacted form, and
+ * every message this client makes (faults, errors) has the key scrubbed out. User info is sent
+ * as a Basic Authorization header (fetch refuses URLs that carry credentials).
  */
+import { redactUrl, scrubber } from "../redact";
 
 export class RpcError extends Error {
   constructor(
@@ -85,13 +90,33 @@ export class RpcClient {
   private closed = false;
   private readonly aborts = new Set<AbortController>();
   private readonly sleepers = new Set<() => void>();
+  /** The node's URL with its path, query and user info hidden (for messages). */
   readonly url: string;
+  private readonly endpoint: string;
+  private readonly headers: Record<string, string>;
+  private readonly scrub: (text: string) => string;
   private readonly timeoutMs: number;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
 
   constructor(private readonly opts: RpcClientOptions) {
-    this.url = opts.url;
+    this.url = redactUrl(opts.url);
+    this.scrub = scrubber(opts.url);
+    this.headers = { "content-type": "application/json" };
+    let endpoint = opts.url;
+    try {
+      const u = new URL(opts.url);
+      if (u.username !== "" || u.password !== "") {
+        const credentials = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
+        this.headers.authorization = `Basic ${Buffer.from(credentials).toString("base64")}`;
+        u.username = "";
+        u.password = "";
+        endpoint = u.href;
+      }
+    } catch {
+      // Left as given: fetch will report it unreachable (scrubbed).
+    }
+    this.endpoint = endpoint;
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.baseDelayMs = opts.baseDelayMs ?? 100;
     this.maxDelayMs = opts.maxDelayMs ?? 5_000;
@@ -114,10 +139,13 @@ export class RpcClient {
     return unwrap<T>(method, res);
   }
 
-  /** Several calls in one HTTP request; answers in call order, each a result or an RpcError. */
-  async batch<T>(calls: RpcCall[]): Promise<(T | RpcError)[]> {
+  /**
+   * Several calls in one HTTP request; answers in call order, each a result or an RpcError.
+   * With `attempts`, fails with RpcUnavailableError after that many transport faults.
+   */
+  async batch<T>(calls: RpcCall[], opts: { attempts?: number } = {}): Promise<(T | RpcError)[]> {
     if (calls.length === 0) return [];
-    const answers = await this.send(calls);
+    const answers = await this.send(calls, opts.attempts);
     return answers.map((a, i) => {
       try {
         return unwrap<T>(calls[i]?.method ?? "?", a);
@@ -146,8 +174,9 @@ export class RpcClient {
       } catch (e) {
         if (this.closed) throw new RpcClosedError();
         if (!(e instanceof TransportFault)) throw e;
-        this.opts.onFault?.(`${calls[0]?.method ?? "?"}${single ? "" : ` (+${calls.length - 1})`}: ${e.message}`);
-        if (attempt + 1 >= attempts) throw new RpcUnavailableError(calls[0]?.method ?? "?", e.message);
+        const fault = this.scrub(e.message);
+        this.opts.onFault?.(`${calls[0]?.method ?? "?"}${single ? "" : ` (+${calls.length - 1})`}: ${fault}`);
+        if (attempt + 1 >= attempts) throw new RpcUnavailableError(calls[0]?.method ?? "?", fault);
         await this.sleep(this.backoff(attempt));
       }
     }
@@ -177,7 +206,7 @@ export class RpcClient {
     try {
       let res: Response;
       try {
-        res = await fetch(this.url, { method: "POST", headers: { "content-type": "application/json" }, body, signal: abort.signal });
+        res = await fetch(this.endpoint, { method: "POST", headers: this.headers, body, signal: abort.signal });
       } catch (e) {
         throw new TransportFault(abort.signal.aborted ? `no answer within ${this.timeoutMs} ms` : `unreachable (${causeOf(e)})`);
       }
@@ -234,7 +263,7 @@ async function readAtMost(res: Response, maxBytes: number, abort: AbortControlle
 
 function unwrap<T>(method: string, res: JsonRpcResponse | undefined): T {
   if (!res) throw new RpcError(method, -32603, "no answer");
-  if (res.error) throw new RpcError(method, res.error.code, res.error.message, res.error.data);
+  if (res.error) throw new RpcError(method, res.error.code, String(res.error.message), res.error.data);
   return res.result as T;
 }
 

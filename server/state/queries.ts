@@ -35,7 +35,20 @@ import type {
   StoredPledge,
   StoredSandbox,
 } from "../store/records";
-import { ASSET_INDEXES, modulesOf } from "../store/schema";
+import {
+  byteOrder,
+  liveListing,
+  lookupOf,
+  fieldTerms,
+  matchesTerms,
+  modulesOf,
+  searchFields,
+  termsOf,
+  tokensOfTerms,
+  timeValue,
+  type IndexedField,
+  type Term,
+} from "../store/schema";
 import type { Checkpoint, Reader } from "../store/store";
 import { tradabilityReasons, type Failure } from "./tradability";
 
@@ -47,7 +60,11 @@ export class BadCursorError extends Error {
   }
 }
 
+/** Lineage answers stop at this many nodes, or after this many child links read (`truncated`). */
 const MAX_LINEAGE_NODES = 500;
+const MAX_LINEAGE_LINKS = 2_000;
+/** Anchors of one root, and events citing one hash, listed at most (`anchorsTruncated`, `referencesTruncated`). */
+const MAX_EVIDENCE_ITEMS = 200;
 
 export function encodeCursor(key: string): string {
   return Buffer.from(key, "utf8").toString("base64url");
@@ -72,6 +89,8 @@ export class Queries {
     private readonly r: Reader,
     readonly cp: Checkpoint,
     private readonly defaultModules: StoredModules,
+    /** Keys a list request may examine (MAX_EXAMINED; smaller in tests of the bound). */
+    private readonly maxExamined: number = MAX_EXAMINED,
   ) {}
 
   /** The registry's compliance and licence modules at this commit. */
@@ -136,7 +155,7 @@ export class Queries {
       pledges,
       expired: a.status === "registered" && a.validUntil < this.cp.timestamp,
       // A listing lapses when the holder changes (TradeDesk.liveListingOf).
-      listing: listing ? { ...listing, live: a.status === "registered" && a.holder !== null && a.holder === listing.holder } : null,
+      listing: listing ? { ...listing, live: liveListing(a) } : null,
       crossBorderClearances: clearances.map(([, c]) => ({ ...c, mechanism: c.mechanism as Asset["crossBorderClearances"][number]["mechanism"] })),
       sandboxApproval: sandbox ?? null,
       deidentificationReview: deid ?? null,
@@ -173,52 +192,109 @@ export class Queries {
   }
 
   /**
-   * `GET /v1/assets`: walks the most selective index that the filters name (or all assets),
-   * checks the other filters on each asset, and stops after `limit` matches.
+   * `GET /v1/assets`: every filter and query term names a necessary condition, most of them an
+   * index (a range of keys in id order). The smallest of them (probed: the first PROBE keys of
+   * each) is walked, and every other condition is checked on the record. A request walks at
+   * most `maxExamined` keys (after at most MAX_PROBES probes); if it stops there before `limit`
+   * matches it says `partial: true` and gives the cursor to go on from.
    */
   async assets(q: AssetsQuery): Promise<AssetList> {
-    const filters: [string, string][] = [];
-    if (q.holder) filters.push(["holder", q.holder.toLowerCase()]);
-    for (const f of ASSET_INDEXES) {
-      if (f === "holder") continue;
-      const v = q[f];
-      if (v) filters.push([f, v]);
+    const plan = assetPlan(q, this.cp.timestamp);
+    let source: Source | undefined;
+    let after: string | undefined;
+    let firstPage: Row[] | undefined;
+    if (q.cursor) {
+      ({ source, after } = decodeListCursor(q.cursor, plan.sources));
+    } else {
+      const picked = await this.pick(plan.sources);
+      if (picked === null) return this.assetPage([], null, false);
+      ({ source, rows: firstPage } = picked);
     }
-    const [lead] = filters;
-    const prefix = lead ? K.indexPrefix(lead[0], lead[1]) : K.assetPrefix;
-    const after = q.cursor ? decodeCursor(q.cursor, prefix) : undefined;
-    const needle = q.q?.toLowerCase();
-    const matches: StoredAsset[] = [];
-    let lastKey: string | undefined;
-    let more = false;
-    const it = this.iterate(prefix, after);
-    for await (const key of it) {
-      const id = lead ? idFromKey(key) : BigInt(key.slice(K.assetPrefix.length)).toString();
-      const a = await this.storedAsset(id);
-      if (!a) continue;
-      const ok =
-        filters.every(([f, v]) => (f === "holder" ? a.holder?.toLowerCase() === v : a[f as Exclude<(typeof ASSET_INDEXES)[number], "holder">] === v)) &&
-        (!needle || matchesText(a, needle));
-      if (!ok) continue;
-      if (matches.length === q.limit) {
-        more = true;
-        break;
-      }
-      matches.push(a);
-      lastKey = key;
+    const walk = new Walk(this.maxExamined);
+    const items: StoredAsset[] = [];
+    let lastItem: string | undefined;
+    let last: string | undefined;
+    for await (const row of this.walk(source, after, walk, firstPage)) {
+      last = row.key;
+      const a = await this.storedAsset(row.id);
+      if (!a || !(await this.fits(a, row.key, source, plan))) continue;
+      if (items.length === q.limit) return this.assetPage(items, encodeListCursor(plan.sources.indexOf(source), lastItem ?? row.key), false);
+      items.push(a);
+      lastItem = row.key;
     }
-    return { items: await this.summaries(matches), nextCursor: more && lastKey ? encodeCursor(lastKey) : null, asOfBlock: this.asOfBlock };
+    if (walk.ended || last === undefined) return this.assetPage(items, null, false);
+    // Stopped at the bound: go on after the last key examined (none after the last item matched).
+    return this.assetPage(items, encodeListCursor(plan.sources.indexOf(source), last), items.length < q.limit);
   }
 
-  private async *iterate(prefix: string, after: string | undefined): AsyncGenerator<string> {
-    // Pages of keys, so a sparse filter does not hold a whole index in memory.
+  private async assetPage(assets: StoredAsset[], cursor: string | null, partial: boolean): Promise<AssetList> {
+    return { items: await this.summaries(assets), cursor, nextCursor: cursor, partial, asOfBlock: this.asOfBlock };
+  }
+
+  /**
+   * The source to walk: the one whose probe found fewest keys (the first, in the plan's order
+   * of preference, among those that filled their probe), or null when one has none at all,
+   * since every source is a necessary condition. A probe that held its whole source is kept as
+   * the walk's first page.
+   */
+  private async pick(sources: Source[]): Promise<{ source: Source; rows: Row[] | undefined } | null> {
+    const [only] = sources;
+    if (sources.length === 1 && only) return { source: only, rows: undefined };
+    let best: { source: Source; rows: Row[] } | undefined;
+    for (const source of sources.slice(0, MAX_PROBES)) {
+      const rows = await this.range(source, undefined, PROBE + 1);
+      if (rows.length === 0) return null;
+      if (!best || rows.length < best.rows.length) best = { source, rows };
+    }
+    if (!best) return null;
+    return { source: best.source, rows: best.rows.length <= PROBE ? best.rows : undefined };
+  }
+
+  /** Keys of a source after `after`, in pages, while the walk's bound lasts. */
+  private async *walk(source: Source, after: string | undefined, walk: Walk, firstPage: Row[] | undefined): AsyncGenerator<Row> {
+    if (firstPage) {
+      for (const row of firstPage) {
+        if (!walk.take()) return;
+        yield row;
+      }
+      walk.ended = true;
+      return;
+    }
     let from = after;
     for (;;) {
-      const keys = await this.r.keys(prefix, from !== undefined ? { gt: from, limit: 256 } : { limit: 256 });
-      for (const k of keys) yield k;
-      if (keys.length < 256) return;
-      from = keys[keys.length - 1];
+      const want = Math.min(WALK_PAGE, walk.left);
+      if (want <= 0) return;
+      const rows = await this.range(source, from, want);
+      for (const row of rows) if (walk.take()) yield row;
+      if (rows.length < want) {
+        walk.ended = true;
+        return;
+      }
+      from = rows.at(-1)?.key;
     }
+  }
+
+  /** Up to `limit` keys of a source after `after`, with the asset id each names. */
+  private async range(source: Source, after: string | undefined, limit: number): Promise<Row[]> {
+    const start = after !== undefined && (source.gte === undefined || after >= source.gte) ? { gt: after } : source.gte !== undefined ? { gte: source.gte } : {};
+    const opts = { ...start, ...(source.lt !== undefined ? { lt: source.lt } : {}), limit };
+    if (source.idInValue) return (await this.r.entries<string>(source.prefix, opts)).map(([key, id]) => ({ key, id }));
+    return (await this.r.keys(source.prefix, opts)).map((key) => ({ key, id: idFromKey(key) }));
+  }
+
+  /** Whether an asset found at `key` of `source` meets the whole query (and is counted at this key). */
+  private async fits(a: StoredAsset, key: string, source: Source, plan: AssetPlan): Promise<boolean> {
+    if (!plan.filters.every((f) => f(a))) return false;
+    if (plan.terms.length === 0) return true;
+    const holderName = a.holder ? ((await this.r.get<StoredMember>(K.member(a.holder)))?.name ?? null) : null;
+    const terms = fieldTerms(searchFields(a, holderName));
+    if (!matchesTerms(terms, plan.terms)) return false;
+    const prefix = source.tokenPrefix;
+    if (prefix === undefined) return true;
+    // A prefix range holds an asset once per matching token: count it at the first in key order.
+    const token = key.slice(K.textStartingWith("").length, key.lastIndexOf(":"));
+    const matching = [...tokensOfTerms(terms)].filter((t) => t.startsWith(prefix));
+    return [...matching, token].sort(byteOrder)[0] === token;
   }
 
   /**
@@ -232,10 +308,15 @@ export class Queries {
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     const nextCursor = rows.length > limit && last ? encodeCursor(last[0]) : null;
-    return `{"assetId":${JSON.stringify(id)},"items":[${page.map(([, v]) => v).join(",")}],"nextCursor":${JSON.stringify(nextCursor)},"asOfBlock":${this.asOfBlock}}`;
+    const c = JSON.stringify(nextCursor);
+    // One range of the asset's events: `limit` + 1 keys examined, never partial.
+    return `{"assetId":${JSON.stringify(id)},"items":[${page.map(([, v]) => v).join(",")}],"nextCursor":${c},"cursor":${c},"partial":false,"asOfBlock":${this.asOfBlock}}`;
   }
 
-  /** Ancestors and descendants, breadth first, up to MAX_LINEAGE_NODES nodes. */
+  /**
+   * Ancestors and descendants, breadth first, up to MAX_LINEAGE_NODES nodes and
+   * MAX_LINEAGE_LINKS child links read (an asset with a million derivatives is not read whole).
+   */
   async lineage(id: string): Promise<Lineage> {
     const nodes = new Map<string, { depth: number; asset: StoredAsset }>();
     const edges = new Map<string, { parent: string; child: string; parentLicense: string }>();
@@ -243,6 +324,15 @@ export class Queries {
     if (!root) throw new Error(`asset ${id} vanished`);
     nodes.set(id, { depth: 0, asset: root });
     let truncated = false;
+    let links = 0;
+    const children = async (a: StoredAsset): Promise<{ id: string; parentLicense: string }[]> => {
+      const room = MAX_LINEAGE_LINKS - links;
+      const keys = room > 0 ? await this.r.keys(K.childPrefix(a.id), { limit: room + 1 }) : [];
+      if (keys.length > room) truncated = true;
+      const kept = keys.slice(0, Math.max(room, 0));
+      links += kept.length;
+      return kept.map((k) => ({ id: idFromKey(k), parentLicense: "" }));
+    };
     const walk = async (direction: -1 | 1) => {
       let frontier = [root];
       let depth = 0;
@@ -253,7 +343,7 @@ export class Queries {
           const neighbours: { id: string; parentLicense: string }[] =
             direction < 0
               ? a.parents.map((p, i) => ({ id: p, parentLicense: a.parentLicenses[i] ?? "0" }))
-              : (await this.r.keys(K.childPrefix(a.id))).map((k) => ({ id: idFromKey(k), parentLicense: "" }));
+              : await children(a);
           for (const n of neighbours) {
             const child = direction < 0 ? a.id : n.id;
             const parent = direction < 0 ? n.id : a.id;
@@ -345,10 +435,17 @@ export class Queries {
     return l ? { ...(await this.licenseView(l)), asOfBlock: this.asOfBlock } : null;
   }
 
-  async assetLicenses(id: string): Promise<AssetLicenses> {
+  /** The asset's licences in id order, `limit` at a time (each costs its parent chain's reads). */
+  async assetLicenses(id: string, limit: number, cursor: string | undefined): Promise<AssetLicenses> {
     const asset = await this.storedAsset(id);
     const { licenses } = await this.modules();
-    const ids = (await this.r.keys(K.assetLicensePrefix(licenses, id))).map(idFromKey);
+    const prefix = K.assetLicensePrefix(licenses, id);
+    const after = cursor ? decodeCursor(cursor, prefix) : undefined;
+    const keys = await this.r.keys(prefix, { ...(after ? { gt: after } : {}), limit: limit + 1 });
+    const page = keys.slice(0, limit);
+    const last = page.at(-1);
+    const next = keys.length > limit && last ? encodeCursor(last) : null;
+    const ids = page.map(idFromKey);
     const stored = await this.r.getMany<StoredLicense>(ids.map((i) => K.license(licenses, i)));
     const active: License[] = [];
     const ended: License[] = [];
@@ -357,7 +454,7 @@ export class Queries {
       const v = await this.licenseView(l, asset);
       (v.state === "active" || v.state === "notStarted" || v.state === "suspended" ? active : ended).push(v);
     }
-    return { assetId: id, active, ended, asOfBlock: this.asOfBlock };
+    return { assetId: id, active, ended, truncated: next !== null, cursor: next, asOfBlock: this.asOfBlock };
   }
 
   async holderAt(id: string, atBlock: number): Promise<HolderAt> {
@@ -408,14 +505,16 @@ export class Queries {
     return m ? { ...m, memberType: m.memberType as Member["memberType"], jurisdiction: m.jurisdiction as Member["jurisdiction"], asOfBlock: this.asOfBlock } : null;
   }
 
-  async memberAssets(address: string, limit: number, cursor: string | undefined): Promise<Omit<AssetList, never>> {
+  /** A member's assets in id order: one index range, so `limit` + 1 keys examined and never partial. */
+  async memberAssets(address: string, limit: number, cursor: string | undefined): Promise<AssetList> {
     const prefix = K.indexPrefix("holder", address.toLowerCase());
     const after = cursor ? decodeCursor(cursor, prefix) : undefined;
     const keys = await this.r.keys(prefix, { ...(after ? { gt: after } : {}), limit: limit + 1 });
     const page = keys.slice(0, limit);
     const assets = (await this.r.getMany<StoredAsset>(page.map((k) => K.asset(idFromKey(k))))).filter((a): a is StoredAsset => !!a);
     const last = page.at(-1);
-    return { items: await this.summaries(assets), nextCursor: keys.length > limit && last ? encodeCursor(last) : null, asOfBlock: this.asOfBlock };
+    const next = keys.length > limit && last ? encodeCursor(last) : null;
+    return { items: await this.summaries(assets), nextCursor: next, cursor: next, partial: false, asOfBlock: this.asOfBlock };
   }
 
   async milestones(address: string, from: number | undefined, to: number | undefined, limit: number, cursor: string | undefined): Promise<MemberMilestones> {
@@ -427,28 +526,34 @@ export class Queries {
     const rows = await this.r.entries<StoredMilestone>(prefix, { ...range, limit: limit + 1 });
     const page = rows.slice(0, limit);
     const last = page.at(-1);
+    const next = rows.length > limit && last ? encodeCursor(last[0]) : null;
     return {
       address: getAddress(address),
       from: from ?? null,
       to: to ?? null,
       items: page.map(([, m]) => ({ ...m, kind: m.kind as MemberMilestones["items"][number]["kind"] })),
-      nextCursor: rows.length > limit && last ? encodeCursor(last[0]) : null,
+      // One range of the member's firsts: `limit` + 1 keys examined, never partial.
+      nextCursor: next,
+      cursor: next,
+      partial: false,
       asOfBlock: this.asOfBlock,
     };
   }
 
-  /** Every party's anchor of `root` (only `anchorer`'s, if given). */
-  private async anchorsOf(root: string, anchorer: string | undefined): Promise<StoredAnchor[]> {
+  /** Every party's anchor of `root` (only `anchorer`'s, if given), the first MAX_EVIDENCE_ITEMS by address. */
+  private async anchorsOf(root: string, anchorer: string | undefined): Promise<{ anchors: StoredAnchor[]; truncated: boolean }> {
     if (anchorer !== undefined) {
       const one = await this.r.get<StoredAnchor>(K.evidenceAnchor(root, anchorer));
-      return one ? [one] : [];
+      return { anchors: one ? [one] : [], truncated: false };
     }
-    return (await this.r.entries<StoredAnchor>(K.evidenceAnchorPrefix(root), { limit: 200 })).map(([, a]) => a);
+    const rows = await this.r.entries<StoredAnchor>(K.evidenceAnchorPrefix(root), { limit: MAX_EVIDENCE_ITEMS + 1 });
+    return { anchors: rows.slice(0, MAX_EVIDENCE_ITEMS).map(([, a]) => a), truncated: rows.length > MAX_EVIDENCE_ITEMS };
   }
 
   async evidence(hash: string, q: { root?: string | undefined; proof?: string[] | undefined; anchorer?: string | undefined }): Promise<Evidence> {
     const h = hash.toLowerCase();
-    const anchors = await this.anchorsOf(h, q.anchorer);
+    const { anchors, truncated: anchorsCut } = await this.anchorsOf(h, q.anchorer);
+    let rootAnchorsCut = false;
     let inRoot: Evidence["inRoot"] = null;
     let proofValid: boolean | null = null;
     if (q.proof !== undefined) {
@@ -457,15 +562,18 @@ export class Queries {
       for (const p of q.proof) node = keccak256(node.toLowerCase() < p.toLowerCase() ? concat([node, p]) : concat([p, node]));
       const computed = node.toLowerCase();
       const root = q.root?.toLowerCase() ?? computed;
-      const rootAnchors = await this.anchorsOf(root, q.anchorer);
+      const { anchors: rootAnchors, truncated } = await this.anchorsOf(root, q.anchorer);
+      rootAnchorsCut = truncated;
       inRoot = { root, anchors: rootAnchors };
       // The proof leads to the root asked about (or any), and that root is anchored (by `anchorer`).
       proofValid = root === computed && rootAnchors.length > 0;
     }
-    const refs = (await this.r.entries<StoredEvidenceRef>(K.evidenceRefPrefix(h), { limit: 200 })).map(([, r]) => r);
     // A dataset's fingerprint is cited by its application, found through the content-hash index.
     const depositedAs = await this.r.get<string>(K.byContentHash(h));
     const deposit = depositedAs ? await this.storedAsset(depositedAs) : undefined;
+    const room = MAX_EVIDENCE_ITEMS - (deposit ? 1 : 0);
+    const rows = await this.r.entries<StoredEvidenceRef>(K.evidenceRefPrefix(h), { limit: room + 1 });
+    const refs = rows.slice(0, room).map(([, r]) => r);
     if (deposit) refs.unshift({ ...deposit.applied, event: "AssetApplied", assetId: deposit.id, field: "application.contentHash" });
     const live = (list: StoredAnchor[]) => list.some((a) => a.revoked === null);
     return {
@@ -475,17 +583,135 @@ export class Queries {
       inRoot,
       proofValid,
       references: refs,
+      anchorsTruncated: anchorsCut || rootAnchorsCut,
+      referencesTruncated: rows.length > room,
       asOfBlock: this.asOfBlock,
     };
   }
 }
 
-function matchesText(a: StoredAsset, needle: string): boolean {
-  return (
-    a.id === needle ||
-    (a.registrationNumber?.toLowerCase().includes(needle) ?? false) ||
-    a.name.toLowerCase().includes(needle) ||
-    a.contentHash.startsWith(needle) ||
-    a.metadataUri.toLowerCase().includes(needle)
-  );
+// ─── The plan of an asset list ─────────────────────────────────────────────────────────
+
+/**
+ * At most this many index keys are examined per list or search request (each costs a record
+ * read), whatever the filters, besides at most MAX_PROBES × (PROBE + 1) keys probed to choose
+ * the index: at ~15 µs a key that is ~15 ms of work at worst.
+ */
+export const MAX_EXAMINED = 1000;
+/** Keys read from each candidate index to find the smallest. */
+const PROBE = 32;
+/** Candidate indexes probed at most (the rest are checked on the record). */
+const MAX_PROBES = 6;
+const WALK_PAGE = 256;
+
+/** The bound of one walk: keys it may still examine, and whether its source ran out first. */
+class Walk {
+  ended = false;
+  constructor(public left: number) {}
+  take(): boolean {
+    if (this.left <= 0) return false;
+    this.left--;
+    return true;
+  }
+}
+
+interface Row {
+  key: string;
+  id: string;
+}
+
+/** A range of index keys that holds every asset meeting one condition of the query. */
+interface Source {
+  /** Every key of the source starts with this (a cursor must, too). */
+  prefix: string;
+  gte?: string;
+  lt?: string;
+  /** The asset id is the value (registration-number and content-hash indexes), not the key's tail. */
+  idInValue?: boolean;
+  /** A text prefix range (`tx:<prefix>…`): an asset may be under several of its tokens. */
+  tokenPrefix?: string;
+}
+
+interface AssetPlan {
+  /** In order of preference, the last one every asset (when nothing narrower applies). */
+  sources: Source[];
+  /** Every condition, checked on the record. */
+  filters: ((a: StoredAsset) => boolean)[];
+  /** Text terms, checked on the record with its holder's name. */
+  terms: Term[];
+}
+
+const REGISTRATION_PREFIX = /^dr-/i;
+const HEX_PREFIX = /^0x[0-9a-f]*$/i;
+
+/** The conditions of a `GET /v1/assets` query, and the indexes that can answer each. */
+export function assetPlan(q: AssetsQuery, now: number): AssetPlan {
+  const sources: Source[] = [];
+  const filters: AssetPlan["filters"] = [];
+  let terms: Term[] = [];
+  const text = q.q?.trim();
+  if (text !== undefined && REGISTRATION_PREFIX.test(text)) {
+    const p = text.toUpperCase();
+    sources.push({ prefix: K.registrationNumberPrefix(p), idInValue: true });
+    filters.push((a) => a.registrationNumber?.startsWith(p) ?? false);
+  } else if (text !== undefined && HEX_PREFIX.test(text)) {
+    const p = text.toLowerCase();
+    sources.push({ prefix: K.contentHashPrefix(p), idInValue: true });
+    filters.push((a) => a.contentHash.startsWith(p));
+  } else if (text !== undefined) {
+    terms = termsOf(text);
+    for (const t of terms) {
+      const l = lookupOf(t);
+      if ("prefix" in l) sources.push({ prefix: K.textStartingWith(l.prefix), tokenPrefix: l.prefix });
+      else for (const pair of spread(l.exact, 3)) sources.push({ prefix: K.textPrefix(pair) });
+    }
+  }
+  const exact = (field: IndexedField, value: string) => sources.push({ prefix: K.indexPrefix(field, value) });
+  if (q.holder) {
+    const h = q.holder.toLowerCase();
+    exact("holder", h);
+    filters.push((a) => a.holder?.toLowerCase() === h);
+  }
+  for (const flag of ["frozen", "disputed", "pledged", "listed"] as const) {
+    const want = q[flag];
+    if (want === undefined) continue;
+    if (want) exact(flag, "true"); // the false side is not indexed (most assets)
+    filters.push((a) => (flag === "listed" ? liveListing(a) : a[flag]) === want);
+  }
+  if (q.expired !== undefined) {
+    const want = q.expired;
+    const at = K.indexAt("validUntil", timeValue(now));
+    // Expired: registered with validUntil before now. Not expired has an index only among registered assets.
+    if (want) sources.push({ prefix: K.indexAt("validUntil", ""), lt: at });
+    else if (q.status === "registered") sources.push({ prefix: K.indexAt("validUntil", ""), gte: at });
+    filters.push((a) => (a.status === "registered" && a.validUntil < now) === want);
+  }
+  for (const field of ["grade", "category", "kind", "status"] as const) {
+    const v = q[field];
+    if (v === undefined) continue;
+    exact(field, v);
+    filters.push((a) => a[field] === v);
+  }
+  if (sources.length === 0) sources.push({ prefix: K.assetPrefix });
+  return { sources, filters, terms };
+}
+
+/** Up to `n` items spread over a list (its first, last and middle ones). */
+function spread<T>(list: T[], n: number): T[] {
+  if (list.length <= n) return list;
+  return [...new Set([0, list.length - 1, Math.floor(list.length / 2)].slice(0, n))].map((i) => list[i]).filter((x): x is T => x !== undefined);
+}
+
+/** A list cursor: which of the plan's sources was walked, and the last key examined in it. */
+function encodeListCursor(source: number, key: string): string {
+  return Buffer.from(`${source}~${key}`, "utf8").toString("base64url");
+}
+
+function decodeListCursor(cursor: string, sources: Source[]): { source: Source; after: string } {
+  const text = Buffer.from(cursor, "base64url").toString("utf8");
+  const m = /^(\d{1,2})~(.+)$/s.exec(text);
+  const source = m ? sources[Number(m[1])] : undefined;
+  const after = m?.[2];
+  if (!source || after === undefined || !after.startsWith(source.prefix)) throw new BadCursorError();
+  return { source, after };
 }

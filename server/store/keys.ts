@@ -35,6 +35,21 @@ export const K = {
   /** Secondary indexes for list filters: `ix:<field>:<value>:<id>`. */
   index: (field: string, value: string, id: string) => `ix:${field}:${value}:${padId(id)}`,
   indexPrefix: (field: string, value: string) => `ix:${field}:${value}:`,
+  /** Range start of a filter index at `value` (a `validUntil` range reads up to a time). */
+  indexAt: (field: string, value: string) => `ix:${field}:${value}`,
+  /**
+   * The text search index (`tx:<token>:<id>`): the tokens of an asset's name, metadata URI and
+   * holder's member name (schema.ts textTokens). Tokens hold only letters, marks and digits, so
+   * the id is always after the last colon.
+   */
+  text: (token: string, id: string) => `tx:${token}:${padId(id)}`,
+  /** The entries of exactly one token. */
+  textPrefix: (token: string) => `tx:${token}:`,
+  /** The entries of every token that starts with `start` (a word prefix search). */
+  textStartingWith: (start: string) => `tx:${start}`,
+  /** Range starts of the registration-number and content-hash indexes, for prefix searches. */
+  registrationNumberPrefix: (p: string) => `rn:${p}`,
+  contentHashPrefix: (p: string) => `ch:${lower(p)}`,
   child: (parent: string, child: string) => `kid:${padId(parent)}:${padId(child)}`,
   childPrefix: (parent: string) => `kid:${padId(parent)}:`,
 

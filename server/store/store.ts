@@ -3,19 +3,48 @@
  * new checkpoint go to disk in ONE `batch()`: LevelDB applies a batch atomically (it is one
  * write-ahead-log record), so a crash leaves either the old checkpoint with the old state or
  * the new checkpoint with the new state.
+ *
+ * Each checkpoint (and each kept block) carries the state digest the Overlay keeps, so that
+ * replicas can compare their state and a rollback restores the ancestor's digest.
  */
 import { Level } from "level";
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
+import { existsSync, readdirSync } from "node:fs";
 import { BOOKKEEPING_PREFIXES, K, padBlock, prefixEnd } from "./keys";
 
 export interface Checkpoint {
   number: number;
   hash: string;
   timestamp: number;
+  /**
+   * The state digest after this block (see Overlay): equal on every replica at the same block.
+   * Absent in an index written before digests were kept (it stays unknown until a reindex).
+   */
+  digest?: string;
 }
 export interface KeptBlock {
   hash: string;
   timestamp: number;
+  /** The state digest after this block, restored when a reorg rolls back to it. */
+  digest?: string;
+}
+
+/** The digest of the empty state, before the deploy block. */
+export const STATE_DIGEST_GENESIS = createHash("sha256").update("drl-state-digest-v1").digest("hex");
+
+/** Written into a copy made by `copyTo`: the replica started from it checks this block first. */
+export interface SnapshotMarker {
+  checkpoint: Checkpoint;
+  takenAt: string;
+}
+export const SNAPSHOT_MARKER_KEY = "meta:snapshot";
+
+/** The output directory of a snapshot already holds files. */
+export class SnapshotTargetError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SnapshotTargetError";
+  }
 }
 type Op = { type: "put"; key: string; value: string } | { type: "del"; key: string };
 /** Previous values of the keys a block changed: [key, value before the block or null]. */
@@ -82,10 +111,27 @@ export class IndexStore {
     this.generation++;
   }
 
+  /**
+   * Ends a write whether or not it succeeded: the generation is even again (an odd one forever
+   * would turn the cache off) and every key it may have written leaves the cache.
+   */
   private afterWrite(ops: Op[], more: Iterable<string> = []): void {
-    for (const op of ops) this.cache.delete(op.key);
-    for (const key of more) this.cache.delete(key);
+    for (const op of ops) this.uncache(op.key);
+    for (const key of more) this.uncache(key);
     this.generation++;
+  }
+
+  /** Drops one cached key, taking exactly its own characters off the count (nothing for a key not cached). */
+  private uncache(key: string): void {
+    const v = this.cache.get(key);
+    if (v === undefined) return;
+    this.cache.delete(key);
+    this.cacheChars -= key.length + (v?.length ?? 0);
+  }
+
+  /** How many values the read cache holds and their characters (keys and values), for tests and metrics. */
+  cacheStats(): { entries: number; chars: number } {
+    return { entries: this.cache.size, chars: this.cacheChars };
   }
 
   static async open(dir: string): Promise<IndexStore> {
@@ -176,12 +222,55 @@ export class IndexStore {
     for (const [key, prev] of state) ops.push(prev === null ? { type: "del", key } : { type: "put", key, value: prev });
     for (const [key] of journals) ops.push({ type: "del", key });
     for (const key of await this.keys("blk:", { gt: K.block(ancestor) })) ops.push({ type: "del", key });
-    const cp: Checkpoint = { number: ancestor, hash: ancestorBlock.hash, timestamp: ancestorBlock.timestamp };
+    const cp = checkpointOf(ancestor, ancestorBlock);
     ops.push({ type: "put", key: K.checkpoint, value: JSON.stringify(cp) });
     this.beforeWrite(); // readers overlapping the write see the generation move
-    await this.db.batch(ops);
-    this.afterWrite(ops);
+    try {
+      await this.db.batch(ops);
+    } finally {
+      this.afterWrite(ops);
+    }
     return journals.length;
+  }
+
+  /**
+   * Writes a consistent copy of the whole index (state, journals, kept blocks, checkpoint) to a
+   * new LevelDB at `dir`, read from one LevelDB snapshot: commits made while the copy runs are
+   * not in it, so the copy is one commit's state. The copy carries a marker (SNAPSHOT_MARKER_KEY)
+   * so that a replica started from it checks the checkpoint's block on its chain first.
+   */
+  async copyTo(dir: string): Promise<{ entries: number; checkpoint: Checkpoint | null }> {
+    if (existsSync(dir) && readdirSync(dir).length > 0) throw new SnapshotTargetError(`${dir} is not empty: a snapshot is written to a new or empty directory`);
+    // The snapshot is taken before anything is awaited: a commit landing from here on is not in it.
+    const snapshot = this.db.snapshot();
+    const it = this.db.iterator({ snapshot });
+    const out = new Level<string, string>(dir, { keyEncoding: "utf8", valueEncoding: "utf8" });
+    let entries = 0;
+    let checkpoint: Checkpoint | null = null;
+    try {
+      await out.open();
+      for (;;) {
+        const rows = await it.nextv(1_000);
+        if (rows.length === 0) break;
+        const batch = out.batch();
+        for (const [k, v] of rows) {
+          if (k === SNAPSHOT_MARKER_KEY) continue; // a copy of a copy: the new marker replaces it
+          if (k === K.checkpoint) checkpoint = JSON.parse(v) as Checkpoint;
+          batch.put(k, v);
+          entries++;
+        }
+        await batch.write();
+      }
+      if (checkpoint) {
+        const marker: SnapshotMarker = { checkpoint, takenAt: new Date().toISOString() };
+        await out.put(SNAPSHOT_MARKER_KEY, JSON.stringify(marker));
+      }
+    } finally {
+      await it.close();
+      await snapshot.close();
+      await out.close();
+    }
+    return { entries, checkpoint };
   }
 
   /** The derived state as sorted `key\tvalue` lines, and its SHA-256: equal dumps mean equal state. */
@@ -196,10 +285,23 @@ export class IndexStore {
   }
 }
 
+/** A checkpoint at a kept block (its digest, if it has one). */
+export function checkpointOf(n: number, b: KeptBlock): Checkpoint {
+  const cp: Checkpoint = { number: n, hash: b.hash, timestamp: b.timestamp };
+  if (b.digest !== undefined) cp.digest = b.digest;
+  return cp;
+}
+
 /**
  * The writes of one block range, kept in memory until commit. Reads see earlier writes of the
  * same range. When journaling, the first write of a key in block N records the key's value
  * before N, so a reorg can undo the block.
+ *
+ * It also keeps the state digest: per block, a SHA-256 over every state write in the order the
+ * handlers made it (key and value, or key and "deleted"), chained with the digest before the
+ * block and the block number. The handlers are a deterministic function of the events, and a
+ * range always holds whole blocks, so the digest after block N is the same on every replica
+ * however its ranges were cut.
  */
 export class Overlay {
   private readonly writes = new Map<string, string | null>();
@@ -210,15 +312,54 @@ export class Overlay {
   private readonly undo = new Map<number, Map<string, string | null | typeof FROM_STORE>>();
   private block = 0;
   private journal = false;
+  /** The running digest (null: unknown, an index from before digests), the open block's hasher, and (block, digest after it) in block order. */
+  private digest: string | null;
+  private hasher: Hash | null = null;
+  private hashedBlock = 0;
+  private readonly digests: [number, string][] = [];
 
   /**
    * @param base the previous range while it is still being written: its writes are read
    *   before the store's (see `detachBase`).
+   * @param startDigest the state digest before this range (the checkpoint's), null if unknown.
    */
   constructor(
     private readonly store: IndexStore,
     private base: Overlay | null = null,
-  ) {}
+    private readonly startDigest: string | null = STATE_DIGEST_GENESIS,
+  ) {
+    this.digest = startDigest;
+  }
+
+  /** The state digest after block `n` of this range (or before the range, for a block before its first write). */
+  digestAt(n: number): string | null {
+    this.closeBlockDigest();
+    let d = this.startDigest;
+    for (const [b, x] of this.digests) {
+      if (b > n) break;
+      d = x;
+    }
+    return d;
+  }
+
+  private hashWrite(key: string, value: string | null): void {
+    if (this.digest === null) return;
+    if (this.hasher === null || this.hashedBlock !== this.block) {
+      this.closeBlockDigest();
+      this.hasher = createHash("sha256");
+      this.hashedBlock = this.block;
+    }
+    // Lengths make the encoding unambiguous whatever the keys and values contain.
+    this.hasher.update(value === null ? `${key.length}:${key}-` : `${key.length}:${key}=${value.length}:`);
+    if (value !== null) this.hasher.update(value);
+  }
+
+  private closeBlockDigest(): void {
+    if (this.hasher === null || this.digest === null) return;
+    this.digest = createHash("sha256").update(`${this.digest}:${this.hashedBlock}:`).update(this.hasher.digest("hex")).digest("hex");
+    this.digests.push([this.hashedBlock, this.digest]);
+    this.hasher = null;
+  }
 
   /** Forgets `base` once its range is durable, so that ranges do not keep each other alive. */
   detachBase(): void {
@@ -274,7 +415,9 @@ export class Overlay {
       if (!j.has(key)) j.set(key, null);
     }
     this.appended.add(key);
-    (this.batch ??= this.store.db.batch()).put(key, JSON.stringify(value));
+    const text = JSON.stringify(value);
+    this.hashWrite(key, text);
+    (this.batch ??= this.store.db.batch()).put(key, text);
   }
 
   /** The native batch holding the appended writes, for the commit (which then owns it). */
@@ -312,6 +455,7 @@ export class Overlay {
         j.set(key, earlier !== undefined ? earlier : fresh ? null : FROM_STORE);
       }
     }
+    this.hashWrite(key, value);
     this.writes.set(key, value);
   }
 

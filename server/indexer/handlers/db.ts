@@ -5,9 +5,10 @@
  */
 import { K } from "../../store/keys";
 import type { StoredAsset, StoredMember } from "../../store/records";
-import { ASSET_INDEXES, indexValue } from "../../store/schema";
+import { ASSET_INDEXES, indexValue, searchFields, textTokens } from "../../store/schema";
 import type { Overlay } from "../../store/store";
 import type { Where } from "../../../sdk/api/schemas";
+import { IndexInvariantError } from "./define";
 
 export class IndexDb {
   /** Member names seen in this process, for summaries (null: not a member). */
@@ -53,20 +54,26 @@ export class IndexDb {
     return this.o.get<StoredAsset>(K.asset(id));
   }
 
-  /** Saves a new asset and its filter index entries (keys of an id just issued: none existed). */
+  /** Saves a new asset with its filter and text index entries (keys of an id just issued: none existed). */
   createAsset(a: StoredAsset): void {
     for (const field of ASSET_INDEXES) {
       const now = indexValue(a, field);
       if (now !== null) this.o.putNew(K.index(field, now, a.id), 1);
     }
+    for (const token of this.tokensOf(a.name, a.metadataUri, a.holder)) this.o.putNew(K.text(token, a.id), 1);
     this.o.putNew(K.asset(a.id), a);
   }
 
-  /** Changes an asset and moves its filter index entries to its new values. An unknown id is ignored. */
+  /**
+   * Changes an asset and moves its filter and text index entries to its new values. An id the
+   * index has no asset for is a broken invariant (the registry issues every id with an
+   * AssetApplied first): it halts the indexer rather than leave the event unapplied.
+   */
   patchAsset(id: string, where: Where, change: (a: StoredAsset) => void): void {
     const a = this.asset(id);
-    if (!a) return; // an event about an id the registry never issued cannot happen; ignore defensively
+    if (!a) throw new IndexInvariantError(`block ${where.block} log ${where.logIndex}`, "assetId", `names asset ${id}, which the index has never seen applied for`);
     const before = ASSET_INDEXES.map((f) => indexValue(a, f));
+    const text = { name: a.name, metadataUri: a.metadataUri, holder: a.holder };
     change(a);
     a.updated = where;
     ASSET_INDEXES.forEach((field, i) => {
@@ -76,7 +83,23 @@ export class IndexDb {
       if (was !== null) this.o.del(K.index(field, was, a.id));
       if (now !== null) this.o.put(K.index(field, now, a.id), 1);
     });
+    if (a.name !== text.name || a.metadataUri !== text.metadataUri || a.holder !== text.holder) {
+      const tokensBefore = this.tokensOf(text.name, text.metadataUri, text.holder);
+      const tokensNow = this.tokensOf(a.name, a.metadataUri, a.holder);
+      for (const t of tokensBefore) if (!tokensNow.has(t)) this.o.del(K.text(t, a.id));
+      for (const t of tokensNow) if (!tokensBefore.has(t)) this.o.put(K.text(t, a.id), 1);
+    }
     this.o.put(K.asset(a.id), a);
+  }
+
+  /** The text index tokens of an asset's fields, with its holder's member name as the index has it now. */
+  private tokensOf(name: string, metadataUri: string, holder: string | null): Set<string> {
+    let holderName: string | null = null;
+    if (holder) {
+      this.loadName(holder);
+      holderName = this.nameOf(holder);
+    }
+    return textTokens(searchFields({ name, metadataUri }, holderName));
   }
 
   // ── Member names, for summaries ──
@@ -96,3 +119,4 @@ export class IndexDb {
     return this.names.get(address.toLowerCase()) ?? null;
   }
 }
+

@@ -44,6 +44,34 @@ export class IndexInvariantError extends Error {
   }
 }
 
+/**
+ * A handler met an event about a record no earlier event created (a suspension of a member
+ * never admitted, a ruling on an objection never filed). The dispatcher turns it into an
+ * IndexInvariantError naming the event: it means a bug in the index or a replaced ABI, and
+ * the indexer halts rather than carry on from a state the chain does not have.
+ */
+export class MissingRecordError extends Error {
+  constructor(
+    readonly field: string,
+    readonly key: string,
+  ) {
+    super(`refers to ${key}, which no earlier event created`);
+    this.name = "MissingRecordError";
+  }
+}
+
+/** `db.patch` of a record that must exist: throws MissingRecordError (naming the event's `field`) when it does not. */
+export function mustPatch<T>(db: IndexDb, field: string, key: string, change: (v: T) => void): void {
+  if (!db.patch<T>(key, change)) throw new MissingRecordError(field, key);
+}
+
+/** `db.get` of a record that must exist. */
+export function mustGet<T>(db: IndexDb, field: string, key: string): T {
+  const v = db.get<T>(key);
+  if (v === undefined) throw new MissingRecordError(field, key);
+  return v;
+}
+
 // ─── Field kinds, from TypeChain's OutputObject types ──────────────────────────────────
 
 export type ScalarKind = "num" | "dec" | "address" | "hash" | "bytes3" | "string" | "bool" | "decs" | "nums";

@@ -8,7 +8,7 @@ import type { DisputeResolution } from "../../../typechain-types/contracts/dispu
 import { K } from "../../store/keys";
 import type { StoredObjection } from "../../store/records";
 import { without } from "./common";
-import { contract } from "./define";
+import { contract, mustPatch } from "./define";
 
 /** The objection's status after a ruling (DisputeResolution.ObjectionStatus). */
 const RULED_STATE = ["dismissed", "cancelled", "transferredToClaimant", "compensated"] as const;
@@ -39,7 +39,7 @@ export default contract<DisputeResolution>("disputes")
     summary: (a, f) => `${f.who(a.by)} admitted objection ${a.objectionId}: while it is open the asset is disputed`,
     apply: (a, { db, where }) => {
       const admitted = { by: a.by, at: where };
-      db.patch<StoredObjection>(K.objection(a.objectionId), (o) => {
+      mustPatch<StoredObjection>(db, "objectionId", K.objection(a.objectionId), (o) => {
         o.admitted = admitted;
       });
       db.patchAsset(a.assetId, where, (x) => {
@@ -51,7 +51,7 @@ export default contract<DisputeResolution>("disputes")
     fields: { objectionId: "dec", assetId: "dec", claimant: "address" },
     summary: (a, f) => `${f.who(a.claimant)} withdrew objection ${a.objectionId}`,
     apply: (a, { db, where }) => {
-      db.patch<StoredObjection>(K.objection(a.objectionId), (o) => {
+      mustPatch<StoredObjection>(db, "objectionId", K.objection(a.objectionId), (o) => {
         o.state = "withdrawn";
         o.closed = { at: where, ruling: null, decisionHash: null, adjudicator: null };
       });
@@ -64,7 +64,7 @@ export default contract<DisputeResolution>("disputes")
     fields: { objectionId: "dec", assetId: "dec", ruling: "num", decisionHash: "hash", adjudicator: "address", claimant: "address" },
     summary: (a, f) => `${f.who(a.adjudicator)} ruled on objection ${a.objectionId}: ${enumName(RULING, a.ruling)}`,
     apply: (a, { db, where }) => {
-      db.patch<StoredObjection>(K.objection(a.objectionId), (o) => {
+      mustPatch<StoredObjection>(db, "objectionId", K.objection(a.objectionId), (o) => {
         o.state = enumName(RULED_STATE, a.ruling);
         o.closed = { at: where, ruling: enumName(RULING, a.ruling), decisionHash: a.decisionHash, adjudicator: a.adjudicator };
       });

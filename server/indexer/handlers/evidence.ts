@@ -5,7 +5,7 @@
 import type { EvidenceAnchor } from "../../../typechain-types/contracts/evidence/EvidenceAnchor";
 import { K } from "../../store/keys";
 import type { StoredAnchor } from "../../store/records";
-import { contract } from "./define";
+import { contract, mustPatch } from "./define";
 
 export default contract<EvidenceAnchor>("evidence")
   .on("EvidenceAnchored", {
@@ -21,7 +21,7 @@ export default contract<EvidenceAnchor>("evidence")
     fields: { root: "hash", anchorer: "address", reasonHash: "hash" },
     summary: (a, f) => `${f.who(a.anchorer)} revoked its anchor of ${f.short(a.root)}`,
     apply: (a, { db, where }) => {
-      db.patch<StoredAnchor>(K.evidenceAnchor(a.root, a.anchorer), (r) => {
+      mustPatch<StoredAnchor>(db, "anchorer", K.evidenceAnchor(a.root, a.anchorer), (r) => {
         r.revoked = { reasonHash: a.reasonHash, at: where.time };
       });
     },

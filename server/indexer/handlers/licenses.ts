@@ -9,7 +9,7 @@ import type { LicenseRegistry } from "../../../typechain-types/contracts/licensi
 import { K } from "../../store/keys";
 import type { StoredLicense } from "../../store/records";
 import { currency, hashOrNull } from "./common";
-import { contract } from "./define";
+import { contract, mustGet, mustPatch } from "./define";
 
 export default contract<LicenseRegistry>("licenses")
   .on("LicenseGranted", {
@@ -45,7 +45,8 @@ export default contract<LicenseRegistry>("licenses")
       const t = a.terms;
       const module = event.address;
       const parentId = a.parentId === "0" ? null : a.parentId;
-      const parent = parentId ? db.get<StoredLicense>(K.license(module, parentId)) : undefined;
+      // A sublicence's parent was granted earlier in the same module.
+      const parent = parentId ? mustGet<StoredLicense>(db, "parentId", K.license(module, parentId)) : undefined;
       const lic: StoredLicense = {
         id: a.licenseId,
         module,
@@ -83,7 +84,7 @@ export default contract<LicenseRegistry>("licenses")
     fields: { licenseId: "dec", assetId: "dec", by: "address", reasonHash: "hash", byCourt: "bool", withConsent: "bool" },
     summary: (a, f) => `Licence ${a.licenseId} revoked by ${a.byCourt ? "court " : ""}${f.who(a.by)}${a.withConsent ? " with the licensee's consent" : ""}`,
     apply: (a, { db, where, event }) => {
-      db.patch<StoredLicense>(K.license(event.address, a.licenseId), (l) => {
+      mustPatch<StoredLicense>(db, "licenseId", K.license(event.address, a.licenseId), (l) => {
         l.revoked = { by: a.by, reasonHash: a.reasonHash, byCourt: a.byCourt, withConsent: a.withConsent, at: where.time };
       });
     },
@@ -95,7 +96,7 @@ export default contract<LicenseRegistry>("licenses")
         ? `Licence ${a.licenseId} ended: the asset was cancelled (case ${f.short(a.caseHash)})`
         : `Licence ${a.licenseId} ended: it lapsed and was closed`,
     apply: (a, { db, where, event }) => {
-      db.patch<StoredLicense>(K.license(event.address, a.licenseId), (l) => {
+      mustPatch<StoredLicense>(db, "licenseId", K.license(event.address, a.licenseId), (l) => {
         l.ended = { cause: enumName(LICENSE_END_CAUSE, a.cause), caseHash: hashOrNull(a.caseHash), at: where };
       });
     },

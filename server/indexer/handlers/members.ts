@@ -6,7 +6,7 @@ import { JURISDICTION, MEMBER_TYPE, enumName } from "../../../sdk/api/enums";
 import type { MemberRegistry } from "../../../typechain-types/contracts/membership/MemberRegistry";
 import { K } from "../../store/keys";
 import type { StoredMember } from "../../store/records";
-import { contract } from "./define";
+import { contract, mustGet, mustPatch } from "./define";
 
 export default contract<MemberRegistry>("members")
   .on("MemberAdmitted", {
@@ -33,7 +33,7 @@ export default contract<MemberRegistry>("members")
     fields: { account: "address", reasonHash: "hash", registrar: "address" },
     summary: (a, f) => `Registrar ${f.who(a.registrar)} suspended ${f.who(a.account)}`,
     apply: (a, { db, where }) => {
-      db.patch<StoredMember>(K.member(a.account), (m) => {
+      mustPatch<StoredMember>(db, "account", K.member(a.account), (m) => {
         m.status = "suspended";
         m.suspension = { reasonHash: a.reasonHash, by: a.registrar, at: where.time };
       });
@@ -43,7 +43,7 @@ export default contract<MemberRegistry>("members")
     fields: { account: "address", registrar: "address" },
     summary: (a, f) => `Registrar ${f.who(a.registrar)} reinstated ${f.who(a.account)}`,
     apply: (a, { db }) => {
-      db.patch<StoredMember>(K.member(a.account), (m) => {
+      mustPatch<StoredMember>(db, "account", K.member(a.account), (m) => {
         m.status = "active";
         m.suspension = null;
       });
@@ -53,8 +53,7 @@ export default contract<MemberRegistry>("members")
     fields: { orgIdHash: "hash", oldAccount: "address", newAccount: "address", reasonHash: "hash", registrar: "address" },
     summary: (a, f) => `Registrar ${f.who(a.registrar)} rebound the organisation from ${f.who(a.oldAccount)} to ${a.newAccount} (key rotation)`,
     apply: (a, { db, where }) => {
-      const old = db.get<StoredMember>(K.member(a.oldAccount));
-      if (!old) return;
+      const old = mustGet<StoredMember>(db, "oldAccount", K.member(a.oldAccount));
       const rebound = { reasonHash: a.reasonHash, by: a.registrar, at: where };
       // The new account takes over the record and its standing (a suspended organisation stays suspended).
       const next: StoredMember = {

@@ -7,7 +7,7 @@ import type { MilestoneRegistry } from "../../../typechain-types/contracts/miles
 import { K } from "../../store/keys";
 import type { StoredMilestone, StoredMilestonePointer } from "../../store/records";
 import { hashOrNull, withOnce, without } from "./common";
-import { contract } from "./define";
+import { contract, mustGet, mustPatch } from "./define";
 
 export default contract<MilestoneRegistry>("milestones")
   .on("MilestoneRecorded", {
@@ -43,12 +43,10 @@ export default contract<MilestoneRegistry>("milestones")
     apply: (a, { db, where }) => {
       const kind = enumName(MILESTONE, a.kind);
       // The event names no time (and no enterprise for the registration first): the pointer does.
-      const pointer = db.get<StoredMilestonePointer>(K.milestoneOf(a.assetId, a.kind));
-      if (pointer) {
-        db.patch<StoredMilestone>(pointer.key, (m) => {
-          m.annulled = { by: a.registrar, reasonHash: a.reasonHash, at: where };
-        });
-      }
+      const pointer = mustGet<StoredMilestonePointer>(db, "kind", K.milestoneOf(a.assetId, a.kind));
+      mustPatch<StoredMilestone>(db, "kind", pointer.key, (m) => {
+        m.annulled = { by: a.registrar, reasonHash: a.reasonHash, at: where };
+      });
       db.patchAsset(a.assetId, where, (x) => {
         x.milestones = without(x.milestones, (k) => k === kind);
         x.annulledMilestones = withOnce(x.annulledMilestones, kind);

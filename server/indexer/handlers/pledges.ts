@@ -6,7 +6,7 @@ import type { PledgeRegistry } from "../../../typechain-types/contracts/finance/
 import { K } from "../../store/keys";
 import type { StoredPledge } from "../../store/records";
 import { currency } from "./common";
-import { contract } from "./define";
+import { contract, mustPatch } from "./define";
 
 export default contract<PledgeRegistry>("pledges")
   .on("PledgeProposed", {
@@ -45,7 +45,7 @@ export default contract<PledgeRegistry>("pledges")
     fields: { pledgeId: "dec", assetId: "dec" },
     summary: (a) => `Pledge ${a.pledgeId} withdrawn`,
     apply: (a, { db, where }) => {
-      db.patch<StoredPledge>(K.pledge(a.pledgeId), (p) => {
+      mustPatch<StoredPledge>(db, "pledgeId", K.pledge(a.pledgeId), (p) => {
         p.state = "withdrawn";
         p.ended = { at: where, by: p.pledgor, byCourt: false, caseHash: null };
       });
@@ -55,7 +55,7 @@ export default contract<PledgeRegistry>("pledges")
     fields: { pledgeId: "dec", assetId: "dec", pledgee: "address" },
     summary: (a, f) => `Pledge ${a.pledgeId} took effect (pledgee ${f.who(a.pledgee)})`,
     apply: (a, { db, where }) => {
-      db.patch<StoredPledge>(K.pledge(a.pledgeId), (p) => {
+      mustPatch<StoredPledge>(db, "pledgeId", K.pledge(a.pledgeId), (p) => {
         p.state = "active";
         p.activated = where;
       });
@@ -65,7 +65,7 @@ export default contract<PledgeRegistry>("pledges")
     fields: { pledgeId: "dec", assetId: "dec", pledgee: "address" },
     summary: (a, f) => `Pledge ${a.pledgeId} released by ${f.who(a.pledgee)}`,
     apply: (a, { db, where }) => {
-      db.patch<StoredPledge>(K.pledge(a.pledgeId), (p) => {
+      mustPatch<StoredPledge>(db, "pledgeId", K.pledge(a.pledgeId), (p) => {
         p.state = "released";
         p.ended = { at: where, by: a.pledgee, byCourt: false, caseHash: null };
       });
@@ -75,7 +75,7 @@ export default contract<PledgeRegistry>("pledges")
     fields: { pledgeId: "dec", assetId: "dec", by: "address", byCourt: "bool", caseHash: "hash" },
     summary: (a, f) => `Pledge ${a.pledgeId} enforced by ${a.byCourt ? "court " : ""}${f.who(a.by)}`,
     apply: (a, { db, where }) => {
-      db.patch<StoredPledge>(K.pledge(a.pledgeId), (p) => {
+      mustPatch<StoredPledge>(db, "pledgeId", K.pledge(a.pledgeId), (p) => {
         p.state = "enforced";
         p.ended = { at: where, by: a.by, byCourt: a.byCourt, caseHash: a.caseHash };
       });
@@ -85,7 +85,7 @@ export default contract<PledgeRegistry>("pledges")
     fields: { pledgeId: "dec", assetId: "dec", newPledgor: "address", previousPledgor: "address", caseHash: "hash" },
     summary: (a, f) => `A court order moved the asset; pledge ${a.pledgeId} now binds ${f.who(a.newPledgor)} (was ${f.who(a.previousPledgor)}; case ${f.short(a.caseHash)})`,
     apply: (a, { db, where }) => {
-      db.patch<StoredPledge>(K.pledge(a.pledgeId), (p) => {
+      mustPatch<StoredPledge>(db, "pledgeId", K.pledge(a.pledgeId), (p) => {
         p.pledgor = a.newPledgor;
         p.carried = [...p.carried, { from: a.previousPledgor, to: a.newPledgor, caseHash: a.caseHash, at: where }];
       });
@@ -95,7 +95,7 @@ export default contract<PledgeRegistry>("pledges")
     fields: { pledgeId: "dec", assetId: "dec", caseHash: "hash" },
     summary: (a, f) => `A court order discharged pledge ${a.pledgeId} (case ${f.short(a.caseHash)})`,
     apply: (a, { db, where }) => {
-      db.patch<StoredPledge>(K.pledge(a.pledgeId), (p) => {
+      mustPatch<StoredPledge>(db, "pledgeId", K.pledge(a.pledgeId), (p) => {
         p.state = "discharged";
         p.ended = { at: where, by: null, byCourt: true, caseHash: a.caseHash };
       });

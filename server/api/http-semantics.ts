@@ -1,0 +1,66 @@
+/**
+ * HTTP semantics Express does not give by itself: 405 with `Allow` for other methods on a known
+ * route (OPTIONS: 204 with `Allow`), and JSON bodies for what Node's HTTP parser refuses before
+ * any app code runs (oversized heads: 431; malformed requests: 400; slow ones: 408), which
+ * Node would otherwise answer with an empty body.
+ */
+import type { Server } from "node:http";
+import type { Duplex } from "node:stream";
+import type { Router } from "express";
+import { ApiError, MethodNotAllowedError, errorBody } from "./errors";
+
+export const ALLOW = "GET, HEAD";
+
+/**
+ * Adds, after the router's GET routes, a handler per route path for every other method. Call it
+ * once all GET routes are registered. (GET routes answer HEAD as well: Express sends their
+ * headers without the body.)
+ */
+export function methodNotAllowed(router: Router): void {
+  const paths = new Set<string>();
+  for (const layer of router.stack) {
+    const p = layer.route?.path;
+    if (typeof p === "string") paths.add(p);
+  }
+  for (const p of paths) {
+    router.all(p, (req, res) => {
+      res.set("Allow", ALLOW);
+      if (req.method === "OPTIONS") {
+        res.status(204).end();
+        return;
+      }
+      res.status(405).json(errorBody(new MethodNotAllowedError(req.method, ALLOW)));
+    });
+  }
+}
+
+function rawJson(status: number, reason: string, e: ApiError): string {
+  const body = JSON.stringify(errorBody(e));
+  return (
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+  );
+}
+
+/** Node's `clientError`: answer in JSON (if the socket can still take it), then close it. */
+export function answerClientErrors(server: Server): void {
+  server.on("clientError", (err: NodeJS.ErrnoException, socket: Duplex) => {
+    const code = err.code ?? "";
+    // As Node's own handler: no answer on a socket whose response has begun (it is internal,
+    // `_httpMessage`), nor to bytes after `Connection: close` (the answer was already sent).
+    const inProgress = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
+    if (code === "ECONNRESET" || code === "HPE_CLOSED_CONNECTION" || inProgress || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    let reply: string;
+    if (code === "HPE_HEADER_OVERFLOW") {
+      reply = rawJson(431, "Request Header Fields Too Large", new ApiError(431, "headers_too_large", "the request line and headers are larger than this server accepts (16 KB)"));
+    } else if (code === "ERR_HTTP_REQUEST_TIMEOUT" || code === "ERR_HTTP_HEADERS_TIMEOUT") {
+      reply = rawJson(408, "Request Timeout", new ApiError(408, "request_timeout", "the request was not received in time"));
+    } else {
+      reply = rawJson(400, "Bad Request", new ApiError(400, "bad_request", "the request is not valid HTTP (e.g. raw non-ASCII bytes in the path: percent-encode them)", "request"));
+    }
+    socket.end(reply);
+  });
+}
