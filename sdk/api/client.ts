@@ -1,9 +1,11 @@
 /**
  * A typed client of the provenance API. Every answer is parsed with the same zod schema the
  * server answers with (sdk/api/schemas.ts), so a server that drifts from its contract is
- * caught at the client, not deep in a caller.
+ * caught at the client, not deep in a caller. Each list has an async iterator over all its
+ * pages (`allAssets`, `allHistory`, ...), following `cursor` (or `nextCursor`) to the end.
  */
-import type { z } from "zod";
+import { z } from "zod";
+import { redactUrl } from "../ledger/errors";
 import * as S from "./schemas";
 
 export class ApiRequestError extends Error {
@@ -18,7 +20,44 @@ export class ApiRequestError extends Error {
   }
 }
 
+/** The API could not be reached, or answered something that is not its JSON. */
+export class ApiUnavailableError extends Error {
+  constructor(
+    readonly url: string,
+    readonly reason: string,
+  ) {
+    super(`cannot reach the provenance API at ${url}: ${reason}`);
+    this.name = "ApiUnavailableError";
+  }
+}
+
+/** Only the OpenAPI document's frame is checked: its body is generated from the schemas. */
+const OpenApiDocument = z.looseObject({ openapi: z.string(), paths: z.record(z.string(), z.unknown()) });
+
 type Query = Record<string, string | number | undefined>;
+
+/** A list page's continuation: `cursor` where the answer has it, else `nextCursor`. */
+function nextOf(page: { cursor?: string | null; nextCursor?: string | null }): string | null {
+  if (page.cursor !== undefined) return page.cursor;
+  return page.nextCursor ?? null;
+}
+
+/** Every item of every page, fetching the next page only when the caller gets there. */
+export async function* allPages<T>(
+  fetchPage: (cursor: string | undefined) => Promise<{ items: readonly T[]; cursor?: string | null; nextCursor?: string | null }>,
+): AsyncGenerator<T, void, undefined> {
+  let cursor: string | undefined;
+  const seen = new Set<string>();
+  for (;;) {
+    const page = await fetchPage(cursor);
+    for (const item of page.items) yield item;
+    const next = nextOf(page);
+    // A cursor seen before would loop forever on a misbehaving server.
+    if (next === null || seen.has(next)) return;
+    seen.add(next);
+    cursor = next;
+  }
+}
 
 export class ProvenanceClient {
   constructor(
@@ -26,13 +65,24 @@ export class ProvenanceClient {
     private readonly fetchImpl: typeof fetch = fetch,
   ) {}
 
-  private async get<T extends z.ZodType>(schema: T, path: string, query: Query = {}): Promise<z.infer<T>> {
+  private async get<T extends z.ZodType>(schema: T, path: string, query: Query = {}, okStatuses: readonly number[] = []): Promise<z.infer<T>> {
     const qs = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) if (v !== undefined) qs.set(k, String(v));
     const url = `${this.baseUrl.replace(/\/$/, "")}${path}${qs.size > 0 ? `?${qs}` : ""}`;
-    const res = await this.fetchImpl(url, { headers: { accept: "application/json" } });
-    const body: unknown = await res.json();
-    if (!res.ok) {
+    let res: Response;
+    try {
+      res = await this.fetchImpl(url, { headers: { accept: "application/json" } });
+    } catch (e) {
+      const cause = (e as { cause?: { code?: unknown } } | null)?.cause;
+      throw new ApiUnavailableError(redactUrl(this.baseUrl), typeof cause?.code === "string" ? cause.code : "request failed");
+    }
+    let body: unknown;
+    try {
+      body = await res.json();
+    } catch {
+      throw new ApiUnavailableError(redactUrl(this.baseUrl), `HTTP ${res.status} without a JSON body`);
+    }
+    if (!res.ok && !okStatuses.includes(res.status)) {
       const parsed = S.ErrorBody.safeParse(body);
       const e = parsed.success ? parsed.data.error : { code: "http_error", message: `HTTP ${res.status}` };
       throw new ApiRequestError(res.status, e.code, e.message, "field" in e ? e.field : undefined);
@@ -41,7 +91,15 @@ export class ProvenanceClient {
   }
 
   health() {
-    return this.get(S.Health, "/v1/health");
+    return this.get(S.Health, "/v1/health", {}, [503]);
+  }
+  /** Whether this replica can serve (answered with 503 and a reason when it cannot). */
+  ready() {
+    return this.get(S.Ready, "/v1/ready", {}, [503]);
+  }
+  /** The OpenAPI document the server generates from the schemas. */
+  openApi() {
+    return this.get(OpenApiDocument, "/v1/openapi.json");
   }
   assets(q: { holder?: string; status?: string; grade?: string; category?: string; kind?: string; q?: string; limit?: number; cursor?: string } = {}) {
     return this.get(S.AssetList, "/v1/assets", q);
@@ -55,8 +113,8 @@ export class ProvenanceClient {
   lineage(ref: string) {
     return this.get(S.Lineage, `/v1/assets/${encodeURIComponent(ref)}/lineage`);
   }
-  licenses(ref: string) {
-    return this.get(S.AssetLicenses, `/v1/assets/${encodeURIComponent(ref)}/licenses`);
+  licenses(ref: string, page: { limit?: number; cursor?: string } = {}) {
+    return this.get(S.AssetLicenses, `/v1/assets/${encodeURIComponent(ref)}/licenses`, page);
   }
   holderAt(ref: string, atBlock: number) {
     return this.get(S.HolderAt, `/v1/assets/${encodeURIComponent(ref)}/holder`, { atBlock });
@@ -82,5 +140,26 @@ export class ProvenanceClient {
   }
   evidence(hash: string, q: { root?: string; proof?: string[]; anchorer?: string } = {}) {
     return this.get(S.Evidence, `/v1/evidence/${hash}`, { root: q.root, proof: q.proof?.join(","), anchorer: q.anchorer });
+  }
+
+  // ─── Every page ─────────────────────────────────────────────────────────────────────
+
+  allAssets(q: Omit<Parameters<ProvenanceClient["assets"]>[0] & object, "cursor"> = {}) {
+    return allPages((cursor) => this.assets({ ...q, cursor }));
+  }
+  allHistory(ref: string, page: { limit?: number } = {}) {
+    return allPages((cursor) => this.history(ref, { ...page, cursor }));
+  }
+  allLicenses(ref: string, page: { limit?: number } = {}) {
+    return allPages(async (cursor) => {
+      const p = await this.licenses(ref, { ...page, cursor });
+      return { ...p, items: [...p.active, ...p.ended], cursor: p.truncated ? p.cursor : null };
+    });
+  }
+  allMemberAssets(address: string, page: { limit?: number } = {}) {
+    return allPages((cursor) => this.memberAssets(address, { ...page, cursor }));
+  }
+  allMilestones(address: string, q: { from?: string | number; to?: string | number; limit?: number } = {}) {
+    return allPages((cursor) => this.milestones(address, { ...q, cursor }));
   }
 }
