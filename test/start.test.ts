@@ -5,6 +5,7 @@
  * bad input, a refusal and an unreachable node.
  */
 import { expect } from "chai";
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -97,6 +98,46 @@ describe("drl start and the drl CLI (child processes on their own Anvil)", funct
     // Each data directory has its own deployment file.
     const d = JSON.parse(readFileSync(path.join(dataDir, "deployment.json"), "utf8")) as { chainId: number };
     expect(d.chainId).to.equal(31337);
+  });
+
+  it("npm start: Ctrl-C reaching only the npm process stops the chain and the server cleanly", async () => {
+    // A terminal sends SIGINT to the whole group; a supervisor or an IDE often signals npm alone.
+    const own = { rpc: await freePort(), api: await freePort() };
+    const child = spawn("npm", ["start", "--", "--data-dir", path.join(tmp, "npm-start"), "--rpc-port", String(own.rpc), "--port", String(own.api)], {
+      cwd: path.join(__dirname, ".."),
+      env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "DRL_DATA_DIR")),
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    let out = "";
+    child.stdout.on("data", (c: Buffer) => (out += c.toString("utf8")));
+    child.stderr.on("data", (c: Buffer) => (out += c.toString("utf8")));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    try {
+      const deadline = Date.now() + 300_000;
+      while (!out.includes("Press Ctrl-C")) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`npm start did not come up:\n${out}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      child.kill("SIGINT"); // npm's own pid only, not its group
+      const code = await Promise.race([exited, new Promise<"hung">((r) => setTimeout(() => r("hung"), 30_000))]);
+      expect(code, out).to.equal(0);
+      expect(out).to.contain("SIGINT: stopping");
+      // Nothing is left listening: the chain's port and the API's are free again.
+      for (const port of [own.rpc, own.api]) {
+        const refused = await fetch(`http://127.0.0.1:${port}/`).then(
+          () => false,
+          () => true,
+        );
+        expect(refused, `port ${port} still answers`).to.equal(true);
+      }
+    } finally {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
   });
 
   it("a busy port is exit 2 naming the flag, before anything is printed", async () => {
