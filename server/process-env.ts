@@ -1,7 +1,8 @@
 /**
- * How the server process is started: `npm start` and `npm run server` start it this way, and
- * so does the benchmark. Both settings act at process start-up (V8 sizes its heap, glibc reads
- * its tunables), so they cannot be set from inside the running server.
+ * How the server process is started: `npm run server` starts it this way, and so does the
+ * benchmark (`npm start` runs the server inside `drl start`, on a local chain's small index).
+ * Both settings act at process start-up (V8 sizes its heap, glibc reads its tunables), so they
+ * cannot be set from inside the running server.
  *
  * - `--max-old-space-size=256`: the live heap of a backfill is ~40–60 MB, but left alone V8
  *   lets promoted garbage grow to ~200 MB before a full collection. With a cap it starts its
