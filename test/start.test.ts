@@ -20,6 +20,8 @@ interface Tx {
   assetId?: string;
   licenseId?: string;
   objectionId?: string;
+  pledgeId?: string;
+  valuationId?: string;
   registrationNumber?: string;
 }
 
@@ -216,8 +218,26 @@ describe("drl start and the drl CLI (child processes on their own Anvil)", funct
     // The licence's term lies inside the licensor's (the chain's clock is two days ahead by now).
     const from = new Date(Date.now() + 3 * 86_400_000).toISOString();
     const until = new Date(Date.now() + 300 * 86_400_000).toISOString();
-    const lic = await tx("license", "grant", rn, "--to", accounts.holder2!, "--rights", "processing", "--from", from, "--until", until, "--fee", "1200", "CNY", "--as", "holder1");
+    const lic = await tx("license", "grant", rn, "--to", accounts.holder2!, "--rights", "processing", "--from", from, "--until", until, "--sublicensable", "--fee", "1200", "CNY", "--as", "holder1");
     expect(lic.licenseId).to.match(/^\d+$/);
+    // A sublicence by the licensee once the licence is in force, inside its term.
+    await tx("dev", "advance-time", "2d");
+    const subUntil = new Date(Date.now() + 200 * 86_400_000).toISOString();
+    const sub = await tx("license", "sublicense", lic.licenseId!, "--to", accounts.holder5!, "--rights", "processing", "--from", from, "--until", subUntil, "--as", "holder2");
+    expect(sub.licenseId).to.match(/^\d+$/).and.not.equal(lic.licenseId);
+
+    // A valuation by the evaluator, then a pledge proposed, accepted (the asset is then not
+    // tradable, for that reason) and released by the creditor.
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const val = await tx("value", rn, "--method", "income", "--value", "1200000", "--currency", "CNY", "--date", yesterday, "--report", file("valuation.txt", "income approach\n"), "--as", "evaluator");
+    expect(val.valuationId).to.match(/^\d+$/);
+    const due = new Date(Date.now() + 200 * 86_400_000).toISOString().slice(0, 10);
+    const pl = await tx("pledge", "propose", a1.assetId!, "--to", "holder6", "--amount", "500000", "CNY", "--due", due, "--registry-ref", "质押登记 2026-001", "--as", "holder1");
+    await indexed((await tx("pledge", "accept", pl.pledgeId!, "--as", "holder6")).blockNumber);
+    const pledged = await drl("check", a1.assetId!, "--buyer", "holder2");
+    expect(pledged.code, pledged.stdout).to.equal(1);
+    expect(pledged.stdout).to.contain("Pledged");
+    await tx("pledge", "release", pl.pledgeId!, "--as", "holder6");
 
     const order = path.join(tmp, "order.json");
     const placed = await drl("--json", "trade", "order", a2.assetId!, "--exchange", "exchange", "--price", "50000", "CNY", "--until", "2030-01-01", "--out", order, "--as", "holder1");
