@@ -33,7 +33,7 @@ import { startAnvil, type AnvilNode } from "./helpers/anvil";
 import { deployAnvilWorld, mined, type AnvilSigner, type AnvilWorld } from "./helpers/anvil-world";
 import { describeDumpDifference } from "./helpers/compare";
 import { h } from "./helpers/fixture";
-import { nodeHead, serveIndex, settledAtHead, startLogsGate, waitUntil, type Served } from "./helpers/indexer";
+import { nodeHead, serveIndex, settledAtHead, startRpcGate, waitUntil, type Served } from "./helpers/indexer";
 
 describe("Indexer: a reorg the journals cannot undo halts; one they can ends equal to a clean reindex (Anvil)", function () {
   let root: string;
@@ -124,7 +124,7 @@ describe("Indexer: a reorg the journals cannot undo halts; one they can ends equ
     // The old branch: twelve blocks above the fork, with anchors in the first two.
     const oldRoots = [await anchor(w.alice, "gap-old-1"), await anchor(w.carol, "gap-old-2")];
     await node.mine(10);
-    const gate = await startLogsGate(node.url);
+    const gate = await startRpcGate(node.url);
     const held = gate.holdLogsFrom(fork.number + 4);
     const x = await serve(dir, { DRL_RPC_URL: gate.url, DRL_REORG_WINDOW: window, DRL_MAX_BLOCK_RANGE: 1 });
     await held;
@@ -203,7 +203,7 @@ describe("Indexer: a reorg the journals cannot undo halts; one they can ends equ
     await shut(first);
     // Then it falls behind: its next range starts more than a window below the head.
     await node.mine(10);
-    const gate = await startLogsGate(node.url);
+    const gate = await startRpcGate(node.url);
     try {
       const held = gate.holdLogsFrom(cp.number + 1);
       const x = await serve(dir, { DRL_RPC_URL: gate.url, DRL_REORG_WINDOW: window, DRL_MAX_BLOCK_RANGE: 1 });

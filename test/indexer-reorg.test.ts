@@ -10,8 +10,6 @@
  */
 import { expect } from "chai";
 import { mkdtempSync, rmSync } from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { toQuantity, type Interface, type ContractTransactionReceipt, type ContractTransactionResponse } from "ethers";
@@ -21,6 +19,7 @@ import type { Checkpoint } from "../server/store/store";
 import * as S from "../sdk/api/schemas";
 import { startAnvil, type AnvilNode } from "./helpers/anvil";
 import { deployAnvilWorld, salt, type AnvilSigner, type AnvilWorld } from "./helpers/anvil-world";
+import { startRpcGate } from "./helpers/indexer";
 import { DAY, applicationAt, commitmentOf, h, termsFor, type ApplicationInput } from "./helpers/fixture";
 
 const POLL_MS = 20;
@@ -83,88 +82,6 @@ function expectSameDump(followed: Dump, clean: Dump): void {
       `  only in the followed index:\n${show(followed.lines.filter((l) => !inClean.has(l)))}\n` +
       `  only in the clean reindex:\n${show(clean.lines.filter((l) => !inFollowed.has(l)))}`,
   );
-}
-
-/**
- * A JSON-RPC pass-through to the node that can hold one request: the first one asking for a
- * block header above a given number. Lets a test change the chain in the middle of an indexer step.
- */
-interface Gate {
-  url: string;
-  /** Holds the next request with an eth_getBlockByNumber above `aboveBlock`; resolves once it is held. */
-  holdHeaderAbove(aboveBlock: number, timeoutMs?: number): Promise<void>;
-  /** Lets the held request through. */
-  release(): void;
-  close(): Promise<void>;
-}
-
-async function startGate(target: string): Promise<Gate> {
-  let armed: { above: number; held: () => void } | null = null;
-  let releaseHeld: (() => void) | null = null;
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      void (async () => {
-        const text = Buffer.concat(chunks).toString("utf8");
-        const parsed = JSON.parse(text) as unknown;
-        const items = (Array.isArray(parsed) ? parsed : [parsed]) as { method?: unknown; params?: unknown }[];
-        const gate = armed;
-        if (
-          gate &&
-          items.some(
-            (i) => i.method === "eth_getBlockByNumber" && Array.isArray(i.params) && typeof i.params[0] === "string" && i.params[0].startsWith("0x") && Number(i.params[0]) > gate.above,
-          )
-        ) {
-          armed = null;
-          await new Promise<void>((resolve) => {
-            releaseHeld = resolve;
-            gate.held();
-          });
-        }
-        try {
-          const up = await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body: text });
-          const answer = await up.text();
-          res.writeHead(up.status, { "content-type": "application/json" });
-          res.end(answer);
-        } catch {
-          res.writeHead(502);
-          res.end();
-        }
-      })();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
-  const port = (server.address() as AddressInfo).port;
-  const release = () => {
-    const r = releaseHeld;
-    releaseHeld = null;
-    r?.();
-  };
-  return {
-    url: `http://127.0.0.1:${port}`,
-    holdHeaderAbove(aboveBlock, timeoutMs = 10_000) {
-      return new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          armed = null;
-          reject(new Error(`the indexer asked for no header above ${aboveBlock} within ${timeoutMs} ms`));
-        }, timeoutMs);
-        armed = {
-          above: aboveBlock,
-          held: () => {
-            clearTimeout(timer);
-            resolve();
-          },
-        };
-      });
-    },
-    release,
-    async close() {
-      release();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
 }
 
 describe("Indexer: reorgs on Anvil (in-process server following the head)", function () {
@@ -708,7 +625,7 @@ describe("Indexer: reorgs on Anvil (in-process server following the head)", func
     // The step reads the logs of the new blocks, then their headers. If the blocks are replaced
     // in between, the headers (and so the checkpoint) come from the new branch while the
     // events came from the old one; the next step's checkpoint check then sees nothing wrong.
-    const gate = await startGate(node.url);
+    const gate = await startRpcGate(node.url);
     try {
       const now = await node.timestamp();
       const raceHash = lower(h("race-content"));

@@ -139,20 +139,37 @@ export async function waitUntil(cond: () => boolean | Promise<boolean>, what: st
 
 /**
  * A JSON-RPC pass-through to a node that can hold one request: the first `eth_getLogs` whose
- * fromBlock is at or above a number. Lets a test change the chain while an indexer step waits
- * for its logs.
+ * fromBlock is at or above a number, or the first `eth_getBlockByNumber` above a number. Lets a
+ * test change the chain while an indexer step waits.
  */
-export interface LogsGate {
+export interface RpcGate {
   url: string;
   /** Holds the next eth_getLogs from `fromBlock` or above; resolves once it is held. */
   holdLogsFrom(fromBlock: number, timeoutMs?: number): Promise<void>;
+  /** Holds the next request with an eth_getBlockByNumber above `aboveBlock`; resolves once it is held. */
+  holdHeaderAbove(aboveBlock: number, timeoutMs?: number): Promise<void>;
   /** Lets the held request through. */
   release(): void;
   close(): Promise<void>;
 }
 
-export async function startLogsGate(target: string): Promise<LogsGate> {
-  let armed: { from: number; held: () => void } | null = null;
+interface RpcCall {
+  method?: unknown;
+  params?: unknown;
+}
+
+const logsFrom = (p: unknown): number => {
+  const first: unknown = Array.isArray(p) ? p[0] : undefined;
+  const from: unknown = first && typeof first === "object" && "fromBlock" in first ? first.fromBlock : undefined;
+  return typeof from === "string" ? Number(from) : -1;
+};
+const headerNumber = (p: unknown): number => {
+  const first: unknown = Array.isArray(p) ? p[0] : undefined;
+  return typeof first === "string" && first.startsWith("0x") ? Number(first) : -1;
+};
+
+export async function startRpcGate(target: string): Promise<RpcGate> {
+  let armed: { matches: (c: RpcCall) => boolean; held: () => void } | null = null;
   let releaseHeld: (() => void) | null = null;
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -161,14 +178,9 @@ export async function startLogsGate(target: string): Promise<LogsGate> {
       void (async () => {
         const text = Buffer.concat(chunks).toString("utf8");
         const parsed = JSON.parse(text) as unknown;
-        const items = (Array.isArray(parsed) ? parsed : [parsed]) as { method?: unknown; params?: unknown }[];
+        const items = (Array.isArray(parsed) ? parsed : [parsed]) as RpcCall[];
         const gate = armed;
-        const fromOf = (p: unknown): number => {
-          const first: unknown = Array.isArray(p) ? p[0] : undefined;
-          const from: unknown = first && typeof first === "object" && "fromBlock" in first ? first.fromBlock : undefined;
-          return typeof from === "string" ? Number(from) : -1;
-        };
-        if (gate && items.some((i) => i.method === "eth_getLogs" && fromOf(i.params) >= gate.from)) {
+        if (gate && items.some(gate.matches)) {
           armed = null;
           await new Promise<void>((resolve) => {
             releaseHeld = resolve;
@@ -194,23 +206,26 @@ export async function startLogsGate(target: string): Promise<LogsGate> {
     releaseHeld = null;
     r?.();
   };
+  const hold = (matches: (c: RpcCall) => boolean, what: string, timeoutMs: number) =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        armed = null;
+        reject(new Error(`${what} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      armed = {
+        matches,
+        held: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+    });
   return {
     url: `http://127.0.0.1:${port}`,
-    holdLogsFrom(fromBlock, timeoutMs = 15_000) {
-      return new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          armed = null;
-          reject(new Error(`no eth_getLogs from block ${fromBlock} or above within ${timeoutMs} ms`));
-        }, timeoutMs);
-        armed = {
-          from: fromBlock,
-          held: () => {
-            clearTimeout(timer);
-            resolve();
-          },
-        };
-      });
-    },
+    holdLogsFrom: (fromBlock, timeoutMs = 15_000) =>
+      hold((c) => c.method === "eth_getLogs" && logsFrom(c.params) >= fromBlock, `no eth_getLogs from block ${fromBlock} or above`, timeoutMs),
+    holdHeaderAbove: (aboveBlock, timeoutMs = 10_000) =>
+      hold((c) => c.method === "eth_getBlockByNumber" && headerNumber(c.params) > aboveBlock, `the indexer asked for no header above ${aboveBlock}`, timeoutMs),
     release,
     async close() {
       release();
