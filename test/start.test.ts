@@ -25,6 +25,8 @@ interface Tx {
   registrationNumber?: string;
 }
 
+const PORTAL_ORIGIN = "https://portal.example";
+
 describe("drl start and the drl CLI (child processes on their own Anvil)", function () {
   this.timeout(600_000);
   const tmp = mkdtempSync(path.join(tmpdir(), "drl-start-"));
@@ -66,7 +68,7 @@ describe("drl start and the drl CLI (child processes on their own Anvil)", funct
     }
   };
   const start = async (): Promise<DrlStart> => {
-    const n = startDrl(["--data-dir", dataDir, "--rpc-port", String(rpcPort), "--port", String(apiPort)], { cwd: tmp, env: { DRL_DATA_DIR: dataDir } });
+    const n = startDrl(["--data-dir", dataDir, "--rpc-port", String(rpcPort), "--port", String(apiPort)], { cwd: tmp, env: { DRL_DATA_DIR: dataDir, DRL_CORS_ORIGINS: PORTAL_ORIGIN } });
     await n.ready;
     return n;
   };
@@ -152,6 +154,17 @@ describe("drl start and the drl CLI (child processes on their own Anvil)", funct
     expect(busyApi.code).to.equal(2);
     expect(busyApi.stderr).to.contain("--port");
     expect(busyApi.stdout).to.equal("");
+  });
+
+  it("the API it starts follows the server's DRL_* settings; a bad one is exit 2 naming it, before anything starts", async () => {
+    const allowed = await fetch(`http://127.0.0.1:${apiPort}/v1/health`, { headers: { Origin: PORTAL_ORIGIN } });
+    expect(allowed.headers.get("access-control-allow-origin")).to.equal(PORTAL_ORIGIN);
+    const other = await fetch(`http://127.0.0.1:${apiPort}/v1/health`, { headers: { Origin: "https://elsewhere.example" } });
+    expect(other.headers.get("access-control-allow-origin")).to.equal(null);
+    const bad = await runCli(["start", "--data-dir", path.join(tmp, "bad-settings"), "--rpc-port", String(await freePort()), "--port", String(await freePort())], { cwd: tmp, env: { DRL_RATE_LIMIT: "lots" } });
+    expect(bad.code, bad.stderr).to.equal(2);
+    expect(bad.stderr).to.contain("DRL_RATE_LIMIT").and.to.contain("must be a number");
+    expect(bad.stdout).to.equal("");
   });
 
   it("bad input is exit 2 with one line naming the flag", async () => {

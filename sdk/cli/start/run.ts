@@ -107,6 +107,23 @@ async function followPort(dir: string, client: LedgerClient, baseURI: string, ad
   writeFileSync(file, baseURI);
 }
 
+/**
+ * The DRL_* server settings in the environment, checked, except the five this command decides
+ * itself (node, deployment, index directory, API host and port follow its flags).
+ */
+export function serverSettingsFromEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const own = new Set(["DRL_RPC_URL", "DRL_DEPLOYMENT", "DRL_INDEX_DIR", "DRL_API_HOST", "DRL_API_PORT"]);
+  const known = new Set(Object.keys(ServerConfigSchema.shape));
+  const settings: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (known.has(k) && !own.has(k) && v !== undefined) settings[k] = v;
+  const r = ServerConfigSchema.safeParse(settings);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new UsageError(String(issue?.path[0] ?? "environment"), issue?.message ?? "invalid");
+  }
+  return settings;
+}
+
 export interface Started {
   stop(reason: string): Promise<void>;
 }
@@ -115,6 +132,9 @@ export async function runStart(opts: StartOptions, out: Output): Promise<Started
   const dir = path.resolve(opts.dataDir);
   const log = (m: string) => out.note(m);
   if (opts.rpc !== undefined && opts.demo) throw new UsageError("--demo", "seeds the embedded local chain only (leave out --rpc)");
+  // The server's own DRL_* settings (rate limits, timeouts, CORS, lag bound…) apply to the API
+  // started here as they do to `npm run server`; a bad one stops the start before anything runs.
+  const settings = serverSettingsFromEnv(process.env);
   prepareDataDir(dir);
   // Every port is checked before anything starts or is printed.
   if (opts.rpc === undefined) await ensurePortFree("--rpc-port", HOST, opts.rpcPort);
@@ -173,6 +193,7 @@ export async function runStart(opts: StartOptions, out: Output): Promise<Started
 
     keepIndexForDeployment(dir, deployment, log);
     const config = ServerConfigSchema.parse({
+      ...settings,
       DRL_RPC_URL: rpcUrl,
       DRL_DEPLOYMENT: opts.rpc === undefined ? deploymentFileOf(dir) : path.resolve("deployments", `${opts.network ?? "localhost"}.json`),
       DRL_INDEX_DIR: path.join(dir, "index"),
