@@ -5,6 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { getAddress, Interface, type InterfaceAbi } from "ethers";
 import { z } from "zod";
+import { DeploymentSchema as LedgerDeploymentSchema } from "../sdk/ledger/deployment";
 
 /** The ledger contracts the indexer reads, by their key in the deployment file. */
 export const INDEXED_CONTRACTS = [
@@ -31,13 +32,8 @@ export const MODULE_KEYS = ["compliance", "licenses"] as const satisfies readonl
 export type ModuleKey = (typeof MODULE_KEYS)[number];
 export const isModuleKey = (k: ContractKey): k is ModuleKey => (MODULE_KEYS as readonly string[]).includes(k);
 
-const DeploymentSchema = z.object({
-  network: z.string(),
-  chainId: z.number().int().positive(),
-  deployBlock: z.number().int().nonnegative(),
-  addresses: z.record(z.string(), z.string().regex(/^0x[0-9a-fA-F]{40}$/)),
-  abis: z.record(z.string(), z.array(z.unknown())),
-});
+/** The SDK's deployment file (one schema for both), plus the ABIs the indexer decodes with. */
+const DeploymentSchema = LedgerDeploymentSchema.extend({ abis: z.record(z.string(), z.array(z.unknown())) });
 
 export interface Deployment {
   network: string;
@@ -77,7 +73,7 @@ export async function loadDeployment(file: string): Promise<Deployment> {
   const byAddress = new Map<string, ContractKey>();
   const interfaces = {} as Record<ContractKey, Interface>;
   for (const key of INDEXED_CONTRACTS) {
-    const address = d.addresses[key];
+    const address: string | undefined = d.addresses[key];
     const abi = d.abis[key];
     if (!address || !abi) throw new DeploymentError(`${file}: contract "${key}" is missing (address and ABI are required)`);
     byAddress.set(address.toLowerCase(), key);
