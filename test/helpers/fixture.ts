@@ -4,6 +4,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import { deployLedger, grantPersonRoles, type Ledger } from "../../scripts/lib/ledger";
 import type { RegistrationOffice, TradeDesk } from "../../typechain-types";
 import { FIELD } from "../../sdk/api/enums";
+import { SELL_ORDER_TYPES } from "../../sdk/orders/order";
 
 export const AREA_CODE = 440300;
 export const BASE_URI = "https://registry.example/v1/assets/";
@@ -114,41 +115,10 @@ export async function application(overrides: Partial<ApplicationInput> = {}): Pr
   return applicationAt(await time.latest(), overrides);
 }
 
-/** EIP-712 types of a LicenseRegistry offer. */
-export const OFFER_TYPES = {
-  Offer: [
-    { name: "assetId", type: "uint256" },
-    { name: "terms", type: "Terms" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-  Terms: [
-    { name: "licensee", type: "address" },
-    { name: "rights", type: "uint8" },
-    { name: "territory", type: "uint8" },
-    { name: "start", type: "uint32" },
-    { name: "end", type: "uint32" },
-    { name: "sublicensable", type: "bool" },
-    { name: "revocable", type: "bool" },
-    { name: "scopeHash", type: "bytes32" },
-    { name: "termsHash", type: "bytes32" },
-    { name: "feeAmount", type: "uint96" },
-    { name: "feeCurrency", type: "bytes3" },
-  ],
-};
-
-/** EIP-712 types of a TradeDesk sell order. */
-export const SELL_ORDER_TYPES = {
-  SellOrder: [
-    { name: "assetId", type: "uint256" },
-    { name: "exchange", type: "address" },
-    { name: "buyer", type: "address" },
-    { name: "price", type: "uint128" },
-    { name: "currency", type: "bytes3" },
-    { name: "deadline", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-  ],
-};
+// The SDK's EIP-712 types serve the contract tests too: a type list that drifted from the
+// contract's typehash would fail every signed-offer and sell-order test here.
+export { OFFER_TYPES } from "../../sdk/offers/offer";
+export { SELL_ORDER_TYPES };
 
 /** EIP-712 types of a licensee's consent to revocation. */
 export const CONSENT_TYPES = {
