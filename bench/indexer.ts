@@ -9,11 +9,12 @@
  * Then, each in its own `node` child process:
  *   1. ingest   — the indexer (server/main.ts, DRL_NO_API=1) backfills the whole chain into a
  *                 fresh index: events per second, and the process's peak RSS (VmHWM);
- *   2. API      — the server on the finished index, loaded with autocannon from this process:
- *                 tradability over random assets, one asset's history, search and filtered
- *                 lists, and a bare Express 5 `GET /hello` app as the baseline; closed loop
- *                 (saturation throughput) and, for hello, tradability and search, open loop at
- *                 a fixed offered rate (latency at a load the server is meant to carry);
+ *   2. API      — the server on the finished index: tradability over random assets, one
+ *                 asset's history, search and filtered lists, and a bare Express 5 `GET /hello`
+ *                 app as the baseline; closed loop with autocannon in this process (saturation
+ *                 throughput) and, for hello, tradability and search, open loop at a fixed
+ *                 offered rate from a constant-rate generator in its own process
+ *                 (bench/lib/open-loop.ts: latency at a load the server is meant to carry);
  *   3. head     — Anvil mines a block per second, each with a ledger event: time from a block
  *                 appearing to the API saying it is indexed.
  * Prints a table, writes bench/results/indexer.json. A missed target prints MISSES TARGET and
@@ -44,6 +45,7 @@ import { INDEXED_CONTRACTS } from "../server/deployment";
 import { killAllChildren, procMemory, ROOT, spawnNodeChild, type NodeChild } from "./lib/children";
 import { formatProfile, summariseProfile, type ProfileSummary } from "./lib/cpuprofile";
 import { load, type LoadFigures, type LoadSettings } from "./lib/load";
+import type { OpenLoopSettings } from "./lib/open-loop";
 import { SERVER_NODE_FLAGS, SERVER_PROCESS_ENV } from "../server/process-env";
 
 // ─── Settings ───────────────────────────────────────────────────────────────────────────
@@ -477,14 +479,13 @@ async function startHello(): Promise<{ child: NodeChild; base: string }> {
   return { child, base: `http://127.0.0.1:${m[1] ?? ""}` };
 }
 
-/** A warm-up run (not recorded), then the measured run; a non-2xx answer or an error is a problem. */
+/** Closed loop: a warm-up run (not recorded), then the measured run; a non-2xx answer or an error is a problem. */
 async function measure(label: string, base: string, settings: LoadSettings, pathOf: () => string): Promise<LoadFigures> {
   if (WARMUP > 0) {
     log(`${label}: warm-up ${WARMUP} s`);
     await load(base, { ...settings, duration: WARMUP }, pathOf, `${label} warm-up`);
   }
-  const loop = settings.overallRate ? `open loop at ${fmtInt(settings.overallRate)} req/s offered` : "closed loop";
-  log(`${label}: ${settings.connections} connections, pipelining ${settings.pipelining}, ${settings.duration} s, ${loop}`);
+  log(`${label}: ${settings.connections} connections, pipelining ${settings.pipelining}, ${settings.duration} s, closed loop`);
   const f = await load(base, settings, pathOf, label);
   log(
     `${label}: ${fmtInt(f.reqPerSec)} req/s, p50 ${f.latencyP50Ms} ms, p99 ${f.latencyP99Ms} ms (histogram ${f.histogramP99Ms} ms), max ${f.latencyMaxMs} ms, ` +
@@ -492,16 +493,40 @@ async function measure(label: string, base: string, settings: LoadSettings, path
   );
   if (f.non2xx > 0 || f.errors > 0 || f.timeouts > 0) problem(`${label}: ${f.non2xx} non-2xx answers, ${f.errors} errors, ${f.timeouts} timeouts`);
   if (f.requests === 0) problem(`${label}: no request completed`);
-  // An offered rate the server did not carry is not an open-loop figure (latencies then understate).
-  if (settings.overallRate && f.reqPerSec < 0.95 * settings.overallRate) {
-    console.warn(`${label}: carried ${fmtInt(f.reqPerSec)} req/s of the ${fmtInt(settings.overallRate)} offered: its latency is that of an overloaded server`);
-  }
   return f;
 }
 
-/** The same, open loop at `rate` requests per second offered (over all connections). */
-function measureAtRate(label: string, base: string, settings: LoadSettings, rate: number, pathOf: () => string): Promise<LoadFigures> {
-  return measure(label, base, { ...settings, overallRate: rate }, pathOf);
+/**
+ * The same requests, open loop at `rate` requests per second offered over the same number of
+ * connections: a constant-rate generator in its own `node` process (bench/lib/open-loop.ts,
+ * wrk2's method; autocannon's `overallRate` sends bursts, see there), warm-up included in the
+ * same run. A non-2xx answer or an error is a problem, as in `measure`.
+ */
+async function measureAtRate(label: string, base: string, settings: LoadSettings, rate: number, pathOf: () => string): Promise<LoadFigures> {
+  const paths = Array.from({ length: Math.min(1 << 16, Math.ceil(rate * (WARMUP + settings.duration))) }, pathOf);
+  const dir = await mkdtemp(path.join(os.tmpdir(), "drl-bench-open-loop-"));
+  const job = path.join(dir, "job.json");
+  try {
+    const open: OpenLoopSettings = { rate, duration: settings.duration, warmup: WARMUP, connections: settings.connections };
+    await writeFile(job, JSON.stringify({ base, settings: open, paths }));
+    log(`${label}: open loop at ${fmtInt(rate)} req/s offered, ${settings.connections} connections, ${WARMUP} s warm-up + ${settings.duration} s (constant-rate generator in its own process)`);
+    const child = spawnNodeChild(`${label} generator`, "bench/lib/open-loop-child.ts", { args: [job] });
+    children.add(child);
+    const m = await child.waitForLine(/^result (\{.*\})$/, (WARMUP + settings.duration + 60) * 1000);
+    await child.exited;
+    children.delete(child);
+    const f = JSON.parse(m[1] ?? "{}") as LoadFigures;
+    log(
+      `${label}: ${fmtInt(f.reqPerSec)} req/s carried, p50 ${f.latencyP50Ms} ms, p99 ${f.latencyP99Ms} ms, max ${f.latencyMaxMs} ms, ` +
+        `${fmtInt(f.requests)} requests, ${f.bytesPerResponse} B/response body, non-2xx ${f.non2xx}, errors ${f.errors}, timeouts ${f.timeouts}`,
+    );
+    if (f.non2xx > 0 || f.errors > 0 || f.timeouts > 0) problem(`${label}: ${f.non2xx} non-2xx answers, ${f.errors} errors, ${f.timeouts} timeouts`);
+    if (f.requests === 0) problem(`${label}: no request completed`);
+    if (f.reqPerSec < 0.95 * rate) console.warn(`${label}: carried ${fmtInt(f.reqPerSec)} req/s of the ${fmtInt(rate)} offered: its latency is that of an overloaded server`);
+    return f;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -860,7 +885,15 @@ async function main(): Promise<void> {
         tradability: { ...tradFig, assetsSpread: assetCount, buyers: members.length, sampledTradableShare: round(tradable / sampleIds.length, 3) },
         history: { ...histFig, assetId: chain.historyAssetId.toString(), events: HISTORY_EVENTS },
         hello: helloFig,
-        openLoop: { rate: RATE, searchRate: SEARCH_RATE, hello: helloAtRateFig, tradability: tradAtRateFig, search: searchAtRateFig },
+        openLoop: {
+          rate: RATE,
+          searchRate: SEARCH_RATE,
+          // bench/lib/open-loop.ts: not autocannon's overallRate (which sends each second's requests in one burst).
+          generator: "constant rate, latency from each request's due time (wrk2's method), own node process, node:http keep-alive agent",
+          hello: helloAtRateFig,
+          tradability: tradAtRateFig,
+          search: searchAtRateFig,
+        },
         search: { ...searchFig, distinctRequests: searches.length },
         ...(PROFILE_API ? { apiProfiles: Object.fromEntries(Object.entries(apiProfiles).map(([k, v]) => [k, { self: v.self.slice(0, 15), byFile: v.byFile.slice(0, 10) }])) } : {}),
       },

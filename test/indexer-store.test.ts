@@ -113,6 +113,17 @@ describe("Index store (LevelDB)", function () {
     expect(await store.get("x:k")).to.equal("old");
   });
 
+  it("journals a key that did not exist as its name alone, and still rolls back a journal written as [key, null]", async function () {
+    await commitBlock(20, [["x:old", "kept"]]);
+    const before = await store.canonicalDump();
+    await commitBlock(21, [["x:new", 1], ["x:old", "changed"]]);
+    expect(JSON.parse((await store.getRaw(K.undo(21))) ?? "null")).to.deep.equal(["x:new", ["x:old", '"kept"']]);
+    // A journal in the older form (every entry a pair) is undone the same way.
+    await store.db.put(K.undo(21), JSON.stringify([["x:new", null], ["x:old", '"kept"']]));
+    await store.rollback(20, { hash: `0x${(20).toString(16).padStart(64, "0")}`, timestamp: 1020 });
+    expect(await store.canonicalDump()).to.deep.equal(before);
+  });
+
   it("keeps no journal for blocks too deep to be reorged, and prunes journals that leave the window", async function () {
     await commitBlock(1, [["x:a", 1]], false);
     expect(await store.keys("undo:")).to.deep.equal([]);

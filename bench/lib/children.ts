@@ -68,6 +68,8 @@ export interface SpawnOptions {
   nodeArgs?: string[];
   /** false: run a compiled .js script with plain `node` (default true: ts-node transpile-only). */
   tsNode?: boolean;
+  /** Arguments after the script. */
+  args?: string[];
   /** The child's whole environment (default: this process's). */
   env?: NodeJS.ProcessEnv;
   cwd?: string;
@@ -76,7 +78,7 @@ export interface SpawnOptions {
 /** Runs `node -r ts-node/register/transpile-only <script>` (or `node <script>`) from the repository root. */
 export function spawnNodeChild(name: string, script: string, opts: SpawnOptions = {}): NodeChild {
   installHooks();
-  const args = [...(opts.nodeArgs ?? []), ...(opts.tsNode === false ? [] : ["-r", "ts-node/register/transpile-only"]), script];
+  const args = [...(opts.nodeArgs ?? []), ...(opts.tsNode === false ? [] : ["-r", "ts-node/register/transpile-only"]), script, ...(opts.args ?? [])];
   const child = spawn(process.execPath, args, {
     cwd: opts.cwd ?? ROOT,
     env: opts.env ?? process.env,

@@ -1,17 +1,10 @@
 /**
- * HTTP load with autocannon, in the benchmark's own process: a fixed number of connections,
- * pipelining 1, for a fixed duration, each request's path chosen by a function (so requests
- * spread over many assets). Returns the figures the benchmark reports.
- *
- * Two kinds of run:
- * - closed loop (no `overallRate`): each connection sends its next request when the previous
- *   one is answered; this measures saturation throughput, and its p99 is mostly queueing;
- * - open loop at a fixed offered rate (`overallRate`, requests per second over all
- *   connections), as wrk2 does: latency at a load the server is meant to carry. autocannon
- *   corrects its histogram for coordinated omission (a late answer also delays the requests
- *   that should have been sent meanwhile); its histogram has 1 ms resolution, so the precise
- *   percentiles are also computed from every response time (sub-millisecond), and the rows use
- *   the larger of the two.
+ * Closed-loop HTTP load with autocannon, in the benchmark's own process: a fixed number of
+ * connections, pipelining 1, for a fixed duration, each request's path chosen by a function
+ * (so requests spread over many assets); each connection sends its next request when the
+ * previous one is answered. This measures saturation throughput, and its p99 is mostly
+ * queueing. Latency at a fixed offered rate (open loop) is measured by open-loop.ts instead:
+ * autocannon's `overallRate` sends each second's requests in a burst (see there).
  */
 import autocannon from "autocannon";
 
@@ -20,8 +13,6 @@ export interface LoadSettings {
   pipelining: number;
   /** Seconds. */
   duration: number;
-  /** Offered requests per second over all connections (open loop); absent = closed loop. */
-  overallRate?: number;
 }
 
 export interface LoadFigures {
@@ -31,7 +22,7 @@ export interface LoadFigures {
   latencyP99Ms: number;
   latencyMaxMs: number;
   latencyMeanMs: number;
-  /** autocannon's own p50/p99 (1 ms resolution; corrected for coordinated omission in open-loop runs). */
+  /** autocannon's own p50/p99 (1 ms resolution); in an open-loop run, the same as the precise figures. */
   histogramP50Ms: number;
   histogramP99Ms: number;
   /** The offered rate of an open-loop run (null: closed loop). */
@@ -41,7 +32,7 @@ export interface LoadFigures {
   errors: number;
   timeouts: number;
   durationSec: number;
-  /** Mean response body size, bytes. */
+  /** Mean response size, bytes (closed loop: autocannon's, headers included; open loop: the body). */
   bytesPerResponse: number;
 }
 
@@ -62,7 +53,6 @@ export async function load(base: string, settings: LoadSettings, pathOf: () => s
         connections: settings.connections,
         pipelining: settings.pipelining,
         duration: settings.duration,
-        ...(settings.overallRate ? { overallRate: settings.overallRate } : {}),
         requests: [
           {
             method: "GET",
@@ -82,14 +72,14 @@ export async function load(base: string, settings: LoadSettings, pathOf: () => s
   const preciseP99 = percentile(times, 99);
   return {
     reqPerSec: r.requests.average,
-    // The larger of the precise and the histogram figure: never below the coordinated-omission correction.
+    // The larger of the precise and the histogram figure (the histogram has 1 ms resolution).
     latencyP50Ms: round2(Math.max(preciseP50, r.latency.p50)),
     latencyP99Ms: round2(Math.max(preciseP99, r.latency.p99)),
     latencyMaxMs: r.latency.max,
     latencyMeanMs: r.latency.average,
     histogramP50Ms: r.latency.p50,
     histogramP99Ms: r.latency.p99,
-    offeredRate: settings.overallRate ?? null,
+    offeredRate: null,
     requests: r.requests.total,
     non2xx: r.non2xx,
     errors: r.errors,

@@ -4,7 +4,7 @@
  * block N answer 409 `behind` (with its block) instead of an older state. A client that just
  * sent a transaction mined in block N asks with minBlock=N and retries, or asks another replica.
  */
-import type { RequestHandler, Response } from "express";
+import type { Request, RequestHandler, Response } from "express";
 import { BehindError, BadRequestError, errorBody } from "./errors";
 
 export const INDEXED_BLOCK_HEADER = "X-Indexed-Block";
@@ -48,7 +48,7 @@ export function readYourWrites(indexedBlock: () => Promise<number | null>): Requ
 
 /** res.json that stamps (or refuses) state answers; installed once per app. */
 export function stampStateAnswers(): RequestHandler {
-  return (_req, res, next) => {
+  return (req, res, next) => {
     const json = res.json.bind(res);
     res.json = (body: unknown) => {
       const block = asOfBlockOf(body);
@@ -58,12 +58,45 @@ export function stampStateAnswers(): RequestHandler {
           res.status(409).set(INDEXED_BLOCK_HEADER, String(block));
           return json(errorBody(new BehindError(min, block)));
         }
-        res.set(INDEXED_BLOCK_HEADER, String(block));
+        res.setHeader(INDEXED_BLOCK_HEADER, String(block));
+        if (plainAnswer(req, res)) {
+          sendJsonText(req, res, JSON.stringify(body));
+          return res;
+        }
       }
       return json(body);
     };
     next();
   };
+}
+
+const JSON_TYPE = "application/json; charset=utf-8";
+
+/**
+ * A 200 answer that Express's res.json would send exactly as sendJsonText does: no conditional
+ * request (so never a 304), no type or transfer encoding set yet. The app sends no ETag and
+ * serialises without spaces, replacer or escaping (server/api/app.ts).
+ */
+function plainAnswer(req: Request, res: Response): boolean {
+  return (
+    res.statusCode === 200 &&
+    req.headers["if-none-match"] === undefined &&
+    req.headers["if-modified-since"] === undefined &&
+    !res.hasHeader("content-type") &&
+    !res.hasHeader("transfer-encoding")
+  );
+}
+
+/**
+ * What Express's res.json and res.send do for such an answer (its type with charset, its
+ * length, no body for HEAD), without their per-call type lookup and header round trips: this is
+ * the path of every state answer.
+ */
+function sendJsonText(req: Request, res: Response, text: string): void {
+  res.setHeader("Content-Type", JSON_TYPE);
+  res.setHeader("Content-Length", Buffer.byteLength(text));
+  if (req.method === "HEAD") res.end();
+  else res.end(text, "utf8");
 }
 
 function minBlockOf(res: Response): number | null {
@@ -78,5 +111,7 @@ export function sendStateText(res: Response, asOfBlock: number, text: string): v
     res.status(409).set(INDEXED_BLOCK_HEADER, String(asOfBlock)).json(errorBody(new BehindError(min, asOfBlock)));
     return;
   }
-  res.set(INDEXED_BLOCK_HEADER, String(asOfBlock)).type("application/json").send(text);
+  res.setHeader(INDEXED_BLOCK_HEADER, String(asOfBlock));
+  if (plainAnswer(res.req, res)) sendJsonText(res.req, res, text);
+  else res.type("application/json").send(text);
 }

@@ -47,8 +47,13 @@ export class SnapshotTargetError extends Error {
   }
 }
 type Op = { type: "put"; key: string; value: string } | { type: "del"; key: string };
-/** Previous values of the keys a block changed: [key, value before the block or null]. */
-type UndoEntries = [string, string | null][];
+/**
+ * Previous values of the keys a block changed: [key, value before the block], or the key alone
+ * for one that did not exist before the block (most of a backfill's keys: a new asset's, its
+ * index entries', its history's), which a rollback deletes. An older index's journals hold
+ * [key, null] for those; both read the same.
+ */
+type UndoEntries = (string | [string, string | null])[];
 
 export class IndexStore {
   /**
@@ -115,9 +120,11 @@ export class IndexStore {
    * Ends a write whether or not it succeeded: the generation is even again (an odd one forever
    * would turn the cache off) and every key it may have written leaves the cache.
    */
-  private afterWrite(ops: Op[], more: Iterable<string> = []): void {
-    for (const op of ops) this.uncache(op.key);
-    for (const key of more) this.uncache(key);
+  private afterWrite(ops: Op[], ...more: Iterable<string>[]): void {
+    if (this.cache.size > 0) {
+      for (const op of ops) this.uncache(op.key);
+      for (const keys of more) for (const key of keys) this.uncache(key);
+    }
     this.generation++;
   }
 
@@ -182,7 +189,9 @@ export class IndexStore {
 
   /** Writes a block range: its state changes, undo journal, kept hashes and checkpoint, atomically. */
   async commit(overlay: Overlay, checkpoint: Checkpoint, keep: Map<number, KeptBlock>, pruneBelow: number): Promise<void> {
-    const ops: Op[] = overlay.ops();
+    // The range's state writes go into the batch as they are (no Op per key: a backfill range
+    // writes tens of thousands); the journals, kept blocks, checkpoint and pruning after them.
+    const ops: Op[] = overlay.journalOps();
     for (const [n, b] of keep) ops.push({ type: "put", key: K.block(n), value: JSON.stringify(b) });
     ops.push({ type: "put", key: K.checkpoint, value: JSON.stringify(checkpoint) });
     if (pruneBelow > 0) {
@@ -192,6 +201,11 @@ export class IndexStore {
     }
     // One LevelDB batch: the range's appended writes (already in it), then everything else.
     const batch = overlay.takeBatch() ?? this.db.batch();
+    const writes = overlay.stateWrites();
+    for (const [key, value] of writes) {
+      if (value === null) batch.del(key);
+      else batch.put(key, value);
+    }
     for (const op of ops) {
       if (op.type === "put") batch.put(op.key, op.value);
       else batch.del(op.key);
@@ -200,7 +214,7 @@ export class IndexStore {
     try {
       await batch.write();
     } finally {
-      this.afterWrite(ops, overlay.appendedKeys());
+      this.afterWrite(ops, overlay.appendedKeys(), writes.keys());
     }
   }
 
@@ -217,7 +231,12 @@ export class IndexStore {
     const journals = await this.entries<UndoEntries>("undo:", { gt: K.undo(ancestor), reverse: true });
     const state = new Map<string, string | null>();
     // Newest first: the oldest journal's "previous value" is written last, so it wins.
-    for (const [, entries] of journals) for (const [key, prev] of entries) state.set(key, prev);
+    for (const [, entries] of journals) {
+      for (const e of entries) {
+        if (typeof e === "string") state.set(e, null);
+        else state.set(e[0], e[1]);
+      }
+    }
     const ops: Op[] = [];
     for (const [key, prev] of state) ops.push(prev === null ? { type: "del", key } : { type: "put", key, value: prev });
     for (const [key] of journals) ops.push({ type: "del", key });
@@ -459,14 +478,29 @@ export class Overlay {
     this.writes.set(key, value);
   }
 
+  /** The range's state writes (key → value, null = deleted), in the order first written. */
+  stateWrites(): ReadonlyMap<string, string | null> {
+    return this.writes;
+  }
+
+  /** Every write of the range: its state writes, then its undo journals (see `journalOps`). */
   ops(): Op[] {
     const ops: Op[] = [];
     for (const [key, value] of this.writes) ops.push(value === null ? { type: "del", key } : { type: "put", key, value });
+    return ops.concat(this.journalOps());
+  }
+
+  /** The undo journal of each journalled block of the range (`undo:<block>`). */
+  journalOps(): Op[] {
+    const ops: Op[] = [];
     for (const [n, entries] of this.undo) {
       const list: UndoEntries = [];
       // A key is read from the store at most once: only the first block of the range that
       // wrote it can have FROM_STORE as its earlier value.
-      for (const [key, prev] of entries) list.push([key, prev === FROM_STORE ? (this.base ? this.base.raw(key) : (this.store.getRaw(key) ?? null)) : prev]);
+      for (const [key, stored] of entries) {
+        const prev = stored === FROM_STORE ? (this.base ? this.base.raw(key) : (this.store.getRaw(key) ?? null)) : stored;
+        list.push(prev === null ? key : [key, prev]);
+      }
       ops.push({ type: "put", key: K.undo(n), value: JSON.stringify(list) });
     }
     return ops;
