@@ -9,6 +9,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "no
 import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import { evidenceLeafHash, evidenceTreeOf } from "../sdk/evidence/tree";
 import { deployWorld, type World } from "./helpers/fixture";
 import {
   EvidenceProofFile,
@@ -127,5 +129,21 @@ describe("SDK evidence batches", function () {
     writeFileSync(path.join(dup, "log.txt"), "other");
     const d = await anchorEvidenceBatch(client, [...files, path.join(dup, "log.txt")], out).then(() => null, (err: unknown) => err);
     expect((d as InputError).field).to.equal("files");
+  });
+});
+
+describe("SDK evidence tree", () => {
+  it("is OpenZeppelin's StandardMerkleTree node for node: same root and the same proof for every item, at every size", () => {
+    for (const size of [1, 2, 3, 4, 5, 7, 8, 33, 100]) {
+      const items = Array.from({ length: size }, (_, i) => [ethers.keccak256(ethers.toUtf8Bytes(`item ${size}-${i}`))] as [string]);
+      const standard = StandardMerkleTree.of(items, ["bytes32"]);
+      const ours = evidenceTreeOf(items.map(([v]) => evidenceLeafHash(v)));
+      expect(ours.root, `root of ${size}`).to.equal(standard.root);
+      expect(ours.proofs).to.have.length(size);
+      for (let i = 0; i < size; i++) {
+        expect(ours.proofs[i], `proof ${i} of ${size}`).to.deep.equal(standard.getProof(items[i]!));
+        expect(StandardMerkleTree.verify(ours.root, ["bytes32"], items[i]!, ours.proofs[i]!)).to.equal(true);
+      }
+    }
   });
 });

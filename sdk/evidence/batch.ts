@@ -17,6 +17,7 @@ import type { LedgerClient } from "../ledger/client";
 import { InputError } from "../ledger/errors";
 import { parseInput } from "../ledger/inputs";
 import { fingerprintFile } from "../fingerprint/fingerprint";
+import { evidenceLeafHash, evidenceTreeOf } from "./tree";
 
 const Hex32 = z
   .string()
@@ -66,8 +67,9 @@ export interface EvidenceItem {
 }
 
 export interface EvidenceBatch {
-  tree: StandardMerkleTree<[string]>;
   items: EvidenceItem[];
+  /** proofs[i] is items[i]'s Merkle proof. */
+  proofs: string[][];
   root: string;
   /** sha256sum-format lines of the items in leaf order. */
   manifest: string;
@@ -87,13 +89,10 @@ export async function buildEvidenceBatch(files: readonly string[], opts: { onPro
     items.push({ file: name, leaf: fp.hash, size: fp.size });
     opts.onProgress?.(items.length, files.length);
   }
-  const tree = StandardMerkleTree.of(
-    items.map((i) => [i.leaf] as [string]),
-    ["bytes32"],
-  );
+  const tree = evidenceTreeOf(items.map((i) => evidenceLeafHash(i.leaf)));
   const manifest = items.map((i) => `${i.leaf.slice(2)}  ${i.file}\n`).join("");
   const manifestHash = `0x${createHash("sha256").update(manifest, "utf8").digest("hex")}`;
-  return { tree, items, root: tree.root, manifest, manifestHash };
+  return { items, proofs: tree.proofs, root: tree.root, manifest, manifestHash };
 }
 
 export interface AnchoredBatch {
@@ -125,7 +124,7 @@ export async function anchorEvidenceBatch(client: LedgerClient, files: readonly 
       file: item.file,
       leaf: item.leaf,
       root: batch.root,
-      proof: batch.tree.getProof(leafIndex),
+      proof: batch.proofs[leafIndex] ?? [],
       itemCount: batch.items.length,
       manifestHash: batch.manifestHash,
       anchor: { txHash: tx.txHash, blockNumber: tx.blockNumber, chainId: chainId.toString(), anchorer, evidenceContract, anchoredAt },
