@@ -15,6 +15,8 @@ export { parseInput } from "./ledger/inputs";
 export type { ApplicationInput, Application, LicenseTermsInput, LicenseTerms } from "./ledger/inputs";
 export * from "./fingerprint/fingerprint";
 export * from "./evidence/batch";
+export * from "./evidence/court";
+export { renderEvidenceReportPdf } from "./evidence/report-pdf";
 export * from "./offers/domain";
 export * from "./offers/offer";
 export * from "./orders/order";
@@ -24,3 +26,23 @@ export * as enums from "./api/enums";
 export * as schemas from "./api/schemas";
 export { checksumAddress } from "./address";
 export { formatRegistrationNumber, isValidRegistrationNumber } from "./registration-number";
+export * as certs from "./certs";
+export {
+  buildCertificate,
+  buildLicenceCertificate,
+  issueCertificate,
+  issueLicenceCertificate,
+  certificateHash,
+  parseCertificate,
+  signCertificate,
+  recoverIssuer,
+  encodeVerifyPayload,
+  decodeVerifyPayload,
+  verifyUrl,
+  ChainRpc,
+  ChainUnavailableError,
+  verifyCertificate,
+} from "./certs";
+export type { Certificate, DataRightsCertificate, LicenceCertificate, UnsignedCertificate, VerifyPayload, VerificationReport } from "./certs";
+// Node-only: hashes a data file or directory for check 6 (verify.ts itself stays browser-compatible).
+export { dataFromPath, verifyCertificateFile } from "./certs/verify-node";

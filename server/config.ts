@@ -25,12 +25,16 @@ export const ServerConfigSchema = z.object({
   DRL_RATE_LIMIT: int(0, 10_000_000).default(1_200),
   /** `confirm=chain` requests per minute per client: each one costs the node two eth_calls. */
   DRL_CONFIRM_RATE_LIMIT: int(0, 1_000_000).default(60),
+  /** Certificate previews and verifications per minute per client: each one reads the chain (and may render a PDF). */
+  DRL_CERT_RATE_LIMIT: int(0, 1_000_000).default(60),
   /** A request not answered within this many ms gets a 503 `timeout`. */
   DRL_REQUEST_TIMEOUT_MS: int(100, 600_000).default(10_000),
   /** Requests being answered at once; more get a 503 `overloaded`. */
   DRL_MAX_IN_FLIGHT: int(1, 100_000).default(512),
-  /** Largest request body accepted (the API takes none), in KiB; more gets a 413. */
+  /** Largest request body accepted (only POST /v1/verify takes one: see below), in KiB; more gets a 413. */
   DRL_MAX_BODY_KB: int(0, 102_400).default(16),
+  /** Largest body of POST /v1/verify (a certificate JSON), in KiB; more gets a 413. */
+  DRL_MAX_VERIFY_BODY_KB: int(1, 102_400).default(256),
   /** Comma-separated origins allowed by CORS; empty = no CORS headers (the portal is same-origin). */
   DRL_CORS_ORIGINS: z
     .string()

@@ -7,6 +7,8 @@
 import { z } from "zod";
 import { redactUrl } from "../ledger/errors";
 import * as S from "./schemas";
+import { VerificationReportSchema } from "../certs/report";
+import { UnsignedCertificateSchema } from "../certs/schema";
 
 export class ApiRequestError extends Error {
   constructor(
@@ -65,13 +67,22 @@ export class ProvenanceClient {
     private readonly fetchImpl: typeof fetch = fetch,
   ) {}
 
-  private async get<T extends z.ZodType>(schema: T, path: string, query: Query = {}, okStatuses: readonly number[] = []): Promise<z.infer<T>> {
+  private get<T extends z.ZodType>(schema: T, path: string, query: Query = {}, okStatuses: readonly number[] = []): Promise<z.infer<T>> {
+    return this.request(schema, path, query, okStatuses);
+  }
+
+  private async request<T extends z.ZodType>(schema: T, path: string, query: Query, okStatuses: readonly number[], sent?: unknown): Promise<z.infer<T>> {
     const qs = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) if (v !== undefined) qs.set(k, String(v));
     const url = `${this.baseUrl.replace(/\/$/, "")}${path}${qs.size > 0 ? `?${qs}` : ""}`;
     let res: Response;
     try {
-      res = await this.fetchImpl(url, { headers: { accept: "application/json" } });
+      res = await this.fetchImpl(
+        url,
+        sent === undefined
+          ? { headers: { accept: "application/json" } }
+          : { method: "POST", headers: { accept: "application/json", "content-type": "application/json" }, body: JSON.stringify(sent) },
+      );
     } catch (e) {
       const cause = (e as { cause?: { code?: unknown } } | null)?.cause;
       throw new ApiUnavailableError(redactUrl(this.baseUrl), typeof cause?.code === "string" ? cause.code : "request failed");
@@ -140,6 +151,18 @@ export class ProvenanceClient {
   }
   evidence(hash: string, q: { root?: string; proof?: string[]; anchorer?: string } = {}) {
     return this.get(S.Evidence, `/v1/evidence/${hash}`, { root: q.root, proof: q.proof?.join(","), anchorer: q.anchorer });
+  }
+
+  /** The unsigned preview of an asset's certificate at a block, read from the chain by the server. */
+  certificatePreview(ref: string, q: { atBlock?: number; issuer?: string; created?: number | string } = {}) {
+    return this.get(UnsignedCertificateSchema, `/v1/assets/${encodeURIComponent(ref)}/certificate`, q);
+  }
+  /**
+   * POST /v1/verify: the server verifies against its own node. An ERROR report (503: the node
+   * did not answer) is returned like the others; read `verdict`.
+   */
+  verify(input: { certificate: unknown } | { payload: string }, contentHash?: string) {
+    return this.request(VerificationReportSchema, "/v1/verify", {}, [503], { ...input, ...(contentHash !== undefined ? { contentHash } : {}) });
   }
 
   // ─── Every page ─────────────────────────────────────────────────────────────────────

@@ -577,9 +577,38 @@ export const EvidenceAnchorInfo = z
     itemCount: z.number().int(),
     manifestHash: Bytes32,
     anchored: Where,
-    revoked: z.object({ reasonHash: Bytes32, at: UnixTime }).nullable(),
+    revoked: z
+      .object({
+        reasonHash: Bytes32,
+        at: UnixTime,
+        block: BlockNumber.nullable().meta({ description: "the revocation's block (null in an index built before it was recorded)" }),
+        tx: Bytes32.nullable(),
+      })
+      .nullable(),
   })
   .meta({ id: "EvidenceAnchorInfo", description: "one party's anchor of a root (anchors are keyed by anchorer and root)" });
+const IsoUtc = z.string().meta({ description: "ISO 8601 in UTC, e.g. 2026-05-01T02:03:04Z" });
+const IsoBeijing = z.string().meta({ description: "ISO 8601 in Beijing time, e.g. 2026-05-01T10:03:04+08:00" });
+export const EvidenceDeposit = z
+  .object({
+    deposited: z.boolean().meta({ description: "the hash was deposited: a root anchored by `anchorer`, or an item a valid proof leads to under such a root (revoked or not)" }),
+    root: Bytes32,
+    anchorer: Address,
+    anchorerName: z.string().nullable().meta({ description: "the anchorer's member name (null if not a member)" }),
+    block: BlockNumber,
+    tx: Bytes32,
+    blockTime: UnixTime,
+    blockTimeUtc: IsoUtc,
+    blockTimeBeijing: IsoBeijing,
+    revoked: z.boolean(),
+    revocation: z
+      .object({ block: BlockNumber.nullable(), tx: Bytes32.nullable(), time: UnixTime, timeUtc: IsoUtc, timeBeijing: IsoBeijing, reasonHash: Bytes32 })
+      .nullable(),
+  })
+  .meta({
+    id: "EvidenceDeposit",
+    description: "the court form: which deposit holds the hash (of `anchorer` if given; else the earliest unrevoked one, else the earliest), by whom, at what block and block time, and whether it was revoked",
+  });
 export const Evidence = z
   .object({
     hash: Bytes32,
@@ -590,6 +619,7 @@ export const Evidence = z
       .nullable()
       .meta({ description: "with a proof: the root it was checked against (`root`, which a proof requires) and its anchors" }),
     proofValid: z.boolean().nullable(),
+    deposit: EvidenceDeposit.nullable().meta({ description: "the court form of the answer (null when no anchor holds the hash)" }),
     references: z.array(Where.extend({ event: z.string(), assetId: DecimalId.nullable(), field: z.string() })).meta({
       description: "ledger events that cite this hash (source evidence, milestone evidence, reports...), oldest first, at most 200",
     }),

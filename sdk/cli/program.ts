@@ -2,12 +2,14 @@
 import { Command, Option } from "commander";
 import { DEV_ACCOUNT_NAMES, isDevAccountName } from "./dev-accounts";
 import { UsageError } from "./exit";
+import { registerCerts } from "./commands/certs";
 import { registerDeploy } from "./commands/deploy";
 import { registerDev } from "./commands/dev";
 import { registerFingerprint } from "./commands/fingerprint";
 import { registerLedgerCommands } from "./commands/ledger";
 import { registerReads } from "./commands/reads";
 import { registerStart } from "./commands/start";
+import { registerVerify } from "./commands/verify";
 
 export function buildProgram(): Command {
   const program = new Command("drl")
@@ -27,7 +29,7 @@ export function buildProgram(): Command {
     const signs = action.options.some((o) => o.long === "--as");
     const keystore = action.opts<{ keystore?: unknown }>().keystore;
     if (signs && as === undefined && keystore === undefined && !process.env.DRL_PRIVATE_KEY) {
-      throw new UsageError("--as", "this command sends a transaction: pick a development account with --as NAME (local chain), or give a key with DRL_PRIVATE_KEY or --keystore FILE");
+      throw new UsageError("--as", "this command signs (a transaction or a certificate): pick a development account with --as NAME (local chain), or give a key with DRL_PRIVATE_KEY or --keystore FILE");
     }
   });
   registerStart(program);
@@ -36,6 +38,8 @@ export function buildProgram(): Command {
   registerLedgerCommands(program);
   registerFingerprint(program);
   registerReads(program);
+  registerVerify(program);
+  registerCerts(program);
   // Subcommands exit through the same handler as the program.
   for (const c of program.commands) {
     c.exitOverride();

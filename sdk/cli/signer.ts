@@ -96,5 +96,5 @@ export async function resolveSigner(opts: SignerOptions, provider: Provider, loc
       throw new UsageError("DRL_PRIVATE_KEY", "is not a 32-byte hex private key");
     }
   }
-  throw new UsageError("--as", `this command sends a transaction: ${local ? "pick a development account with --as NAME, or " : ""}${HOW}`);
+  throw new UsageError("--as", `this command signs (a transaction or a certificate): ${local ? "pick a development account with --as NAME, or " : ""}${HOW}`);
 }

@@ -34,7 +34,9 @@ import { CircuitBreaker } from "./circuit-breaker";
 import { answerHealth, answerReady } from "./health";
 import { methodNotAllowed } from "./http-semantics";
 import { DEFAULT_LIMITS, bodyLimit, corsAllowList, inFlightAndTimeout, isProbe, rateLimiter, securityHeaders, type ApiLimits } from "./limits";
+import { certificateRoutes, serverChainRpc } from "./certificates";
 import { openApiDocument } from "./openapi";
+import { verifyRoutes } from "./verify";
 import { readYourWrites, sendStateText, stampStateAnswers } from "./read-your-writes";
 
 export interface ApiContext {
@@ -85,10 +87,11 @@ export function createApp(ctx: ApiContext): express.Express {
     next();
   });
   app.use(securityHeaders());
-  app.use(corsAllowList(limits.corsOrigins));
+  // CORS and the rate limit only when configured (off, they are no-ops: no layer for them).
+  if (limits.corsOrigins.length > 0) app.use(corsAllowList(limits.corsOrigins));
   app.use(inFlightAndTimeout(limits.maxInFlight, limits.requestTimeoutMs));
-  app.use(rateLimiter(limits.ratePerMinute, "requests", isProbe));
-  app.use(bodyLimit(limits.maxBodyBytes));
+  if (limits.ratePerMinute > 0) app.use(rateLimiter(limits.ratePerMinute, "requests", isProbe));
+  app.use(bodyLimit(limits.maxBodyBytes, { "/v1/verify": limits.maxVerifyBodyBytes }));
   app.use(stampStateAnswers());
   const confirmLimit = rateLimiter(limits.confirmRatePerMinute, "confirm=chain requests");
   // After a failed node call, confirm=chain answers 503 at once for 5 s rather than waiting for the node.
@@ -316,6 +319,14 @@ export function createApp(ctx: ApiContext): express.Express {
     if (proof !== undefined && root === undefined) throw new BadRequestError("root", "is required with proof (the anchored root the proof is checked against)");
     res.json(await read((q) => q.evidence(hash, { root, proof, anchorer })));
   });
+
+  // Rights certificates: the unsigned preview, read from the chain at a block, and verification,
+  // which reads the chain itself and never the index. Both cost node calls: their own rate limit.
+  const certLimit = rateLimiter(limits.certRatePerMinute, "certificate previews and verifications");
+  v1.use("/assets/:ref/certificate", certLimit);
+  v1.use("/verify", certLimit);
+  v1.use(certificateRoutes(ctx));
+  v1.use(verifyRoutes({ deployment: ctx.deployment, rpc: () => serverChainRpc(ctx, 5_000), scrub, maxBodyBytes: limits.maxVerifyBodyBytes }));
 
   let openapi: unknown;
   v1.get("/openapi.json", (_req, res) => {

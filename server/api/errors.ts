@@ -98,7 +98,7 @@ export function errorHandler(log: (m: string) => void): ErrorRequestHandler {
     let e: ApiError;
     if (err instanceof ApiError) e = err;
     else if (err instanceof BadCursorError) e = new BadRequestError("cursor", err.message);
-    else if (statusOf(err) === 413) e = new ApiError(413, "payload_too_large", "the request body is larger than this server accepts (the API takes no body)", "body");
+    else if (statusOf(err) === 413) e = new ApiError(413, "payload_too_large", "the request body is larger than this server accepts (only POST /v1/verify takes one)", "body");
     else if (isClientError(err) && typeof (err as { type?: unknown }).type === "string") e = new ApiError(400, "bad_request", "the request body could not be read", "body");
     else if (isClientError(err)) e = new ApiError(400, "bad_request", "path could not be decoded (check the percent-encoding)", "path");
     else {

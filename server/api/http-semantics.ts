@@ -11,25 +11,38 @@ import { ApiError, MethodNotAllowedError, errorBody } from "./errors";
 
 export const ALLOW = "GET, HEAD";
 
+/** A router's own routes and those of routers mounted in it at its root: path → methods. */
+function routesOf(router: Router, into = new Map<string, Set<string>>()): Map<string, Set<string>> {
+  for (const layer of router.stack) {
+    const route = layer.route as { path?: unknown; methods?: Record<string, boolean> } | undefined;
+    if (route && typeof route.path === "string") {
+      const methods = into.get(route.path) ?? new Set<string>();
+      for (const [m, on] of Object.entries(route.methods ?? {})) if (on && m !== "_all") methods.add(m.toUpperCase());
+      into.set(route.path, methods);
+    } else if (layer.name === "router" && typeof (layer.handle as { stack?: unknown }).stack === "object") {
+      routesOf(layer.handle as unknown as Router, into);
+    }
+  }
+  return into;
+}
+
 /**
- * Adds, after the router's GET routes, a handler per route path for every other method. Call it
- * once all GET routes are registered. (GET routes answer HEAD as well: Express sends their
+ * Adds, after the router's routes, a handler per route path for every other method: 405 with
+ * the path's own `Allow` (OPTIONS: 204 with it). Call it once all routes are registered,
+ * including routers mounted at the root. (GET routes answer HEAD as well: Express sends their
  * headers without the body.)
  */
 export function methodNotAllowed(router: Router): void {
-  const paths = new Set<string>();
-  for (const layer of router.stack) {
-    const p = layer.route?.path;
-    if (typeof p === "string") paths.add(p);
-  }
-  for (const p of paths) {
+  for (const [p, methods] of routesOf(router)) {
+    if (methods.has("GET")) methods.add("HEAD");
+    const allow = ["GET", "HEAD", "POST"].filter((m) => methods.has(m)).join(", ") || ALLOW;
     router.all(p, (req, res) => {
-      res.set("Allow", ALLOW);
+      res.set("Allow", allow);
       if (req.method === "OPTIONS") {
         res.status(204).end();
         return;
       }
-      res.status(405).json(errorBody(new MethodNotAllowedError(req.method, ALLOW)));
+      res.status(405).json(errorBody(new MethodNotAllowedError(req.method, allow)));
     });
   }
 }

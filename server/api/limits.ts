@@ -18,6 +18,10 @@ export interface ApiLimits {
   requestTimeoutMs: number;
   maxInFlight: number;
   maxBodyBytes: number;
+  /** POST /v1/verify's own body limit (a certificate JSON). */
+  maxVerifyBodyBytes: number;
+  /** Certificate previews and verifications per minute per client; 0 = unlimited. */
+  certRatePerMinute: number;
   corsOrigins: string[];
   /** Trusted proxy hops (X-Forwarded-For), for the client address the rate limits count by. */
   trustProxy: number;
@@ -32,6 +36,8 @@ export function limitsOf(config: ServerConfig): ApiLimits {
     requestTimeoutMs: config.DRL_REQUEST_TIMEOUT_MS,
     maxInFlight: config.DRL_MAX_IN_FLIGHT,
     maxBodyBytes: config.DRL_MAX_BODY_KB * 1024,
+    maxVerifyBodyBytes: config.DRL_MAX_VERIFY_BODY_KB * 1024,
+    certRatePerMinute: config.DRL_CERT_RATE_LIMIT,
     corsOrigins: config.DRL_CORS_ORIGINS,
     trustProxy: config.DRL_TRUST_PROXY,
     maxLagBlocks: config.DRL_MAX_LAG_BLOCKS,
@@ -96,15 +102,53 @@ export function inFlightAndTimeout(maxInFlight: number, timeoutMs: number): Requ
 }
 
 /** Reads (and discards) a body up to `maxBytes`; a larger one is a 413 through the error handler. */
-export function bodyLimit(maxBytes: number): RequestHandler {
+export function bodyLimit(maxBytes: number, perPath: Readonly<Record<string, number>> = {}): RequestHandler {
   const read = express.raw({ limit: maxBytes, type: () => true });
+  const own = new Map(Object.entries(perPath).map(([p, n]) => [p, express.raw({ limit: n, type: () => true })]));
   // Nearly every request has no body: skip the parser for them.
-  return (req, res, next) => (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined ? next() : read(req, res, next));
+  return (req, res, next) => {
+    if (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined) return next();
+    (own.get(req.path) ?? read)(req, res, next);
+  };
 }
 
-/** Security headers. The API serves JSON only; the portal (same origin) sets its own policy if it needs one. */
+/**
+ * Security headers. The API serves JSON only; the portal (same origin) sets its own policy if it
+ * needs one. helmet's headers do not depend on the request with these options, so helmet runs
+ * once, at start-up, against a recording response, and each request then gets the recorded
+ * headers (and removals) directly: the same headers, without a chain of a dozen middlewares
+ * recomputing them on every request.
+ */
 export function securityHeaders(): RequestHandler {
-  return helmet({ crossOriginResourcePolicy: { policy: "same-origin" } });
+  const set: [string, string][] = [];
+  const removed: string[] = [];
+  const recorder = {
+    setHeader(name: string, value: string | number | readonly string[]) {
+      set.push([name, String(value)]);
+      return recorder;
+    },
+    removeHeader(name: string) {
+      removed.push(name);
+    },
+    getHeader: () => undefined,
+  };
+  let called = false;
+  const middleware = helmet({ crossOriginResourcePolicy: { policy: "same-origin" } }) as unknown as (
+    req: { method: string; headers: Record<string, string> },
+    res: typeof recorder,
+    next: (err?: unknown) => void,
+  ) => void;
+  middleware({ method: "GET", headers: {} }, recorder, (err?: unknown) => {
+    if (err) throw err instanceof Error ? err : new Error(String(err));
+    called = true;
+  });
+  // helmet answers synchronously; should a version ever not, run it per request as before.
+  if (!called) return helmet({ crossOriginResourcePolicy: { policy: "same-origin" } });
+  return (_req, res, next) => {
+    for (const [name, value] of set) res.setHeader(name, value);
+    for (const name of removed) res.removeHeader(name);
+    next();
+  };
 }
 
 /** CORS for the listed origins only; none listed = no CORS headers at all. */

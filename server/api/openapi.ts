@@ -4,6 +4,10 @@
  */
 import { z } from "zod";
 import * as S from "../../sdk/api/schemas";
+import { VerificationReportSchema } from "../../sdk/certs/report";
+import { UnsignedCertificateSchema } from "../../sdk/certs/schema";
+import { CertificateQuery } from "./certificates";
+import { VerifyBody } from "./verify";
 
 interface Operation {
   path: string;
@@ -14,6 +18,8 @@ interface Operation {
   notFound?: boolean;
   /** false for answers that are not state (health, ready): no `minBlock`, no X-Indexed-Block. */
   state?: boolean;
+  /** A PDF rendering of the answer with `format=pdf`. */
+  pdf?: boolean;
 }
 
 const OPERATIONS: Operation[] = [
@@ -64,7 +70,22 @@ const OPERATIONS: Operation[] = [
     query: S.EvidenceQuery,
     response: S.Evidence,
   },
+  {
+    path: "/v1/assets/{ref}/certificate",
+    summary:
+      "An unsigned preview of the asset's rights certificate at a block (W3C VC 2.0; no proof: the API holds no keys), read from the chain at that block, not from the index; format=pdf gives the A4 PDF. Rate-limited on its own (DRL_CERT_RATE_LIMIT); 409 beyond_head or not_registered; 503 when the node does not answer",
+    params: S.RefParams,
+    query: CertificateQuery,
+    response: UnsignedCertificateSchema,
+    notFound: true,
+    state: false,
+    pdf: true,
+  },
 ];
+
+/** POST /v1/verify: the one operation with a body. */
+const VERIFY_SUMMARY =
+  "Verifies a rights certificate (or its QR payload) against the chain itself, never the index: one report entry per check, and the verdict VALID, VALID_BUT_SUPERSEDED or INVALID (200), or ERROR (503 with the same report, Retry-After: the node did not answer). Body limit DRL_MAX_VERIFY_BODY_KB; rate-limited on its own (DRL_CERT_RATE_LIMIT)";
 
 type Json = Record<string, unknown>;
 
@@ -124,12 +145,16 @@ export function openApiDocument(): Json {
         summary: op.summary,
         parameters: [...parameters(op.params, "path"), ...parameters(op.query, "query"), ...(state ? [MIN_BLOCK] : [])],
         responses: {
-          "200": { description: "OK", ...(state ? { headers: INDEXED_BLOCK } : {}), content: { "application/json": { schema: jsonSchema(op.response, "output") } } },
+          "200": {
+            description: "OK",
+            ...(state ? { headers: INDEXED_BLOCK } : {}),
+            content: { "application/json": { schema: jsonSchema(op.response, "output") }, ...(op.pdf ? { "application/pdf": { schema: { type: "string", format: "binary" } } } : {}) },
+          },
           "400": { ...errorResponse, description: "a parameter is invalid; `field` names it" },
           ...(op.notFound ? { "404": { ...errorResponse, description: "no such asset, licence or member" } } : {}),
           "405": { ...errorResponse, description: "a method other than GET or HEAD (the Allow header lists them)" },
           ...(state ? { "409": { ...errorResponse, description: "behind: this replica has not indexed minBlock yet" } } : {}),
-          "413": { ...errorResponse, description: "a request body (the API takes none) over the limit" },
+          "413": { ...errorResponse, description: "a request body (only POST /v1/verify takes one) over the limit" },
           "429": { ...errorResponse, description: "rate_limited: too many requests (or confirm=chain requests) from this client; see Retry-After" },
           "431": { ...errorResponse, description: "the request line and headers are too large" },
           "503": state
@@ -143,6 +168,21 @@ export function openApiDocument(): Json {
       },
     };
   }
+  const report = { content: { "application/json": { schema: jsonSchema(VerificationReportSchema, "output") } } };
+  paths["/v1/verify"] = {
+    post: {
+      summary: VERIFY_SUMMARY,
+      requestBody: { required: true, content: { "application/json": { schema: jsonSchema(VerifyBody, "input") } } },
+      responses: {
+        "200": { description: "the verification ran to a verdict: read `verdict`", ...report },
+        "400": { ...errorResponse, description: "the body is not JSON, not an object, or a field is invalid; `field` names it" },
+        "405": { ...errorResponse, description: "a method other than POST" },
+        "413": { ...errorResponse, description: "the body is over DRL_MAX_VERIFY_BODY_KB" },
+        "429": { ...errorResponse, description: "rate_limited: too many certificate previews and verifications from this client" },
+        "503": { description: "ERROR: the node did not answer, so nothing was decided (the full report, verdict ERROR; see Retry-After)", ...report },
+      },
+    },
+  };
   return relink({
     openapi: "3.1.0",
     info: {

@@ -68,9 +68,10 @@ interface Header {
 
 /**
  * The layout of the derived state. Raise it when handlers write keys an older index lacks (2:
- * the text search and flag indexes, the state digest), so an old index is rebuilt, not half-read.
+ * the text search and flag indexes, the state digest; 3: an evidence revocation's block and tx),
+ * so an old index is rebuilt, not half-read.
  */
-export const INDEX_FORMAT = 2;
+export const INDEX_FORMAT = 3;
 
 interface Identity {
   chainId: number;

@@ -5,6 +5,7 @@
 import { keccak256, AbiCoder, concat } from "ethers";
 import { checksumAddress as getAddress } from "../../sdk/address";
 import { rightsOf } from "../../sdk/api/enums";
+import { isoTimes } from "../../sdk/evidence/times";
 import type {
   Asset,
   AssetLicenses,
@@ -20,7 +21,7 @@ import type {
   Pledge,
   TradabilityQuery,
 } from "../../sdk/api/schemas";
-import { K, idFromKey, prefixEnd } from "../store/keys";
+import { K, idFromKey, padId, prefixEnd } from "../store/keys";
 import type {
   StoredAnchor,
   StoredAsset,
@@ -214,8 +215,13 @@ export class Queries {
     const items: StoredAsset[] = [];
     let lastItem: string | undefined;
     let last: string | undefined;
+    // The plan's other exact indexes are necessary conditions too: an id missing from one of
+    // them is passed over on a point read of a one-byte key, without reading and parsing its
+    // record (the same keys are examined, and the same page answered, only sooner).
+    const also = plan.sources.filter((s) => s !== source && isExactIndex(s));
     for await (const row of this.walk(source, after, walk, firstPage)) {
       last = row.key;
+      if (also.length > 0 && (await this.r.getMany<unknown>(also.map((s) => s.prefix + padId(row.id)))).includes(undefined)) continue;
       const a = await this.storedAsset(row.id);
       if (!a || !(await this.fits(a, row.key, source, plan))) continue;
       if (items.length === q.limit) return this.assetPage(items, encodeListCursor(plan.sources.indexOf(source), lastItem ?? row.key), false);
@@ -550,11 +556,37 @@ export class Queries {
     return { anchors: rows.slice(0, MAX_EVIDENCE_ITEMS).map(([, a]) => a), truncated: rows.length > MAX_EVIDENCE_ITEMS };
   }
 
+  /** The deposit a court is told about: the earliest unrevoked anchor, else the earliest; with block time, member name and revocation. */
+  private async depositOf(list: readonly StoredAnchor[]): Promise<Evidence["deposit"]> {
+    const order = (a: StoredAnchor, b: StoredAnchor) => a.anchored.block - b.anchored.block || a.anchored.logIndex - b.anchored.logIndex;
+    const sorted = [...list].sort(order);
+    const a = sorted.find((x) => x.revoked === null) ?? sorted[0];
+    if (a === undefined) return null;
+    const name = (await this.r.get<StoredMember>(K.member(a.anchorer)))?.name ?? null;
+    const t = isoTimes(a.anchored.time);
+    return {
+      deposited: true,
+      root: a.root,
+      anchorer: getAddress(a.anchorer),
+      anchorerName: name,
+      block: a.anchored.block,
+      tx: a.anchored.tx,
+      blockTime: a.anchored.time,
+      blockTimeUtc: t.timeUtc,
+      blockTimeBeijing: t.timeBeijing,
+      revoked: a.revoked !== null,
+      revocation:
+        a.revoked === null
+          ? null
+          : { block: a.revoked.block ?? null, tx: a.revoked.tx ?? null, time: a.revoked.at, ...isoTimes(a.revoked.at), reasonHash: a.revoked.reasonHash },
+    };
+  }
+
   async evidence(hash: string, q: { root?: string | undefined; proof?: string[] | undefined; anchorer?: string | undefined }): Promise<Evidence> {
     const h = hash.toLowerCase();
     const { anchors, truncated: anchorsCut } = await this.anchorsOf(h, q.anchorer);
     let rootAnchorsCut = false;
-    let inRoot: Evidence["inRoot"] = null;
+    let inRoot: { root: string; anchors: StoredAnchor[] } | null = null;
     let proofValid: boolean | null = null;
     if (q.proof !== undefined) {
       // The OpenZeppelin StandardMerkleTree leaf of a bytes32 value, then sorted-pair hashing.
@@ -576,18 +608,26 @@ export class Queries {
     const refs = rows.slice(0, room).map(([, r]) => r);
     if (deposit) refs.unshift({ ...deposit.applied, event: "AssetApplied", assetId: deposit.id, field: "application.contentHash" });
     const live = (list: StoredAnchor[]) => list.some((a) => a.revoked === null);
+    // The court form: an item proven under a root is deposited by that root's anchor; else the hash as a root.
+    const holding = proofValid === true && inRoot !== null && inRoot.anchors.length > 0 ? inRoot.anchors : anchors;
     return {
       hash: h,
       anchored: live(anchors) || (proofValid === true && inRoot !== null && live(inRoot.anchors)),
-      anchors,
-      inRoot,
+      anchors: anchors.map(anchorInfo),
+      inRoot: inRoot === null ? null : { root: inRoot.root, anchors: inRoot.anchors.map(anchorInfo) },
       proofValid,
+      deposit: await this.depositOf(holding),
       references: refs,
       anchorsTruncated: anchorsCut || rootAnchorsCut,
       referencesTruncated: rows.length > room,
       asOfBlock: this.asOfBlock,
     };
   }
+}
+
+/** A stored anchor as the API shows it (a revocation's block and tx are null in an index built before they were kept). */
+function anchorInfo(a: StoredAnchor): Evidence["anchors"][number] {
+  return { ...a, revoked: a.revoked === null ? null : { reasonHash: a.revoked.reasonHash, at: a.revoked.at, block: a.revoked.block ?? null, tx: a.revoked.tx ?? null } };
 }
 
 // ─── The plan of an asset list ─────────────────────────────────────────────────────────
@@ -694,6 +734,11 @@ export function assetPlan(q: AssetsQuery, now: number): AssetPlan {
   }
   if (sources.length === 0) sources.push({ prefix: K.assetPrefix });
   return { sources, filters, terms };
+}
+
+/** A source whose keys are exactly `prefix` + the padded id (a filter index at one value, or one text token). */
+function isExactIndex(s: Source): boolean {
+  return s.idInValue !== true && s.tokenPrefix === undefined && s.gte === undefined && s.lt === undefined && s.prefix !== K.assetPrefix && s.prefix.endsWith(":");
 }
 
 /** Up to `n` items spread over a list (its first, last and middle ones). */

@@ -163,7 +163,8 @@ export interface StoredAnchor {
   itemCount: number;
   manifestHash: string;
   anchored: Where;
-  revoked: { reasonHash: string; at: number } | null;
+  /** block and tx: absent in an index built before they were recorded. */
+  revoked: { reasonHash: string; at: number; block?: number; tx?: string } | null;
 }
 
 export interface StoredEvidenceRef extends Where {

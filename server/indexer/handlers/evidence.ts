@@ -22,7 +22,7 @@ export default contract<EvidenceAnchor>("evidence")
     summary: (a, f) => `${f.who(a.anchorer)} revoked its anchor of ${f.short(a.root)}`,
     apply: (a, { db, where }) => {
       mustPatch<StoredAnchor>(db, "anchorer", K.evidenceAnchor(a.root, a.anchorer), (r) => {
-        r.revoked = { reasonHash: a.reasonHash, at: where.time };
+        r.revoked = { reasonHash: a.reasonHash, at: where.time, block: where.block, tx: where.tx };
       });
     },
   });
