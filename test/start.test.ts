@@ -265,7 +265,8 @@ describe("drl start and the drl CLI (child processes on their own Anvil)", funct
     await tx("evidence", "anchor", e1, e2, "--out", proofs, "--as", "holder1");
     const ok = await drl("evidence", "verify", e1, path.join(proofs, "contract.txt.proof.json"));
     expect(ok.code, ok.stderr).to.equal(0);
-    expect(ok.stdout).to.contain("VALID");
+    // The court form (issue 11): deposited, under which root, by whom, when, and not revoked.
+    expect(ok.stdout).to.match(/^DEPOSITED: .*not revoked/m);
     const forged = file("forged.txt", "not the contract\n");
     const bad = await drl("evidence", "verify", forged, path.join(proofs, "contract.txt.proof.json"), "--offline");
     expect(bad.code).to.equal(1);
