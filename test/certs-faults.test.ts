@@ -17,7 +17,7 @@ import { loadDeployment, type Deployment } from "../sdk/ledger/deployment";
 import { verifyRoutes } from "../server/api/verify";
 import { errorHandler } from "../server/api/errors";
 import { bodyLimit } from "../server/api/limits";
-import { freePort, startAnvil, type AnvilNode } from "./helpers/anvil";
+import { freePort, rawRpc, startAnvil, type AnvilNode } from "./helpers/anvil";
 import { deployAnvilWorld } from "./helpers/anvil-world";
 import { startFaultProxy, type FaultProxy } from "./helpers/fault-proxy";
 import { runCli } from "./helpers/cli";
@@ -352,7 +352,10 @@ describe("SDK certificates: POST /v1/verify", function () {
       expect(r.status, JSON.stringify(r.body).slice(0, 300)).to.equal(200);
       expect(VerificationReportSchema.parse(r.body).verdict).to.equal("VALID");
       expect(JSON.stringify(r.body)).to.not.contain(KEY);
-      // The typed API client: the same verification, and the unsigned preview at the anchor block.
+      // The typed API client: the same verification, and the unsigned preview at the anchor block
+      // (the preview finds the asset by its ref in the index, so the index must have caught up).
+      // (caughtUp asks the node with fetch, which refuses a URL with user info: ask Anvil itself.)
+      await real.indexer.waitForBlock(Number(await rawRpc<string>(cw.node.url, "eth_blockNumber")), 60_000);
       const api = new ProvenanceClient(real.url.replace(/\/v1\/?$/, ""));
       expect((await api.verify({ certificate: cw.richCert })).verdict).to.equal("VALID");
       const subject = cw.richCert.credentialSubject;
