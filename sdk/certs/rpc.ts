@@ -11,6 +11,7 @@
  * - Batching: `batch([...])` sends one HTTP request; each element counts one in `callCount`.
  * - Browser-compatible: only `fetch` (no node: imports); the portal runs it as is.
  */
+import { redactUrl } from "../ledger/errors";
 
 export type UnavailableKind = "network" | "timeout" | "rateLimited" | "server";
 
@@ -63,27 +64,6 @@ export interface ChainRpcOptions {
   fetch?: typeof fetch;
 }
 
-/** A URL with its user info, query and key-like path segments hidden (browser-safe copy of ledger/errors redactUrl). */
-export function redactRpcUrl(raw: string): string {
-  let u: URL;
-  try {
-    u = new URL(raw);
-  } catch {
-    return "<unparseable URL>";
-  }
-  if (u.username || u.password) {
-    u.username = "***";
-    u.password = "";
-  }
-  if (u.search) u.search = "?***";
-  u.hash = "";
-  u.pathname = u.pathname
-    .split("/")
-    .map((seg) => (/^[A-Za-z0-9_-]{20,}$/.test(seg) ? "***" : seg))
-    .join("/");
-  return u.toString();
-}
-
 interface Endpoint {
   /** Without user info (fetch refuses URLs that carry credentials). */
   href: string;
@@ -128,16 +108,16 @@ export class ChainRpc {
       try {
         u = new URL(raw);
       } catch {
-        throw new RpcUrlError(redactRpcUrl(raw));
+        throw new RpcUrlError(redactUrl(raw));
       }
-      if (!/^https?:$/.test(u.protocol)) throw new RpcUrlError(redactRpcUrl(raw));
+      if (!/^https?:$/.test(u.protocol)) throw new RpcUrlError(redactUrl(raw));
       let authorization: string | undefined;
       if (u.username || u.password) {
         authorization = `Basic ${btoa(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`)}`;
         u.username = "";
         u.password = "";
       }
-      return { href: u.toString(), redacted: redactRpcUrl(raw), authorization };
+      return { href: u.toString(), redacted: redactUrl(raw), authorization };
     });
     this.timeoutMs = opts.timeoutMs ?? 5000;
     this.maxBatch = Math.max(1, opts.maxBatch ?? 100);

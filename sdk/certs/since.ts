@@ -13,18 +13,10 @@
 import { Interface, toBeHex, zeroPadValue, type EventFragment, type LogDescription } from "ethers";
 import { LEDGER_ABIS } from "../ledger/abis";
 import { LEDGER_KEYS, type Deployment, type LedgerKey } from "../ledger/deployment";
+import type { RawLog } from "./chain-state";
 import type { Change, ChangeKind } from "./report";
 
-/** A raw log as eth_getLogs answers it. */
-export interface RawLog {
-  address: string;
-  topics: string[];
-  data: string;
-  blockNumber: string;
-  transactionHash: string;
-  logIndex: string;
-  removed?: boolean;
-}
+export type { RawLog };
 
 type Args = LogDescription["args"];
 const str = (a: Args, k: string): string => String(a.getValue(k) as unknown);

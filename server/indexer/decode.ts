@@ -9,20 +9,14 @@
 import type { EventFragment } from "ethers";
 import { MODULE_KEYS, type ContractKey, type Deployment, type ModuleKey } from "../deployment";
 import type { StoredModules } from "../store/records";
+import type { RawLog as ChainRawLog } from "../../sdk/certs/chain-state";
 import { decodeEventArgs, type Plain, type PlainArgs } from "./abi";
 
 export type { Plain, PlainArgs };
 
-export interface RawLog {
-  address: string;
-  topics: string[];
-  data: string;
-  blockNumber: string;
-  blockHash: string;
-  transactionHash: string;
-  logIndex: string;
+/** A log as eth_getLogs answers it (the SDK's shape), with the block time some nodes add. */
+export interface RawLog extends ChainRawLog {
   blockTimestamp?: string;
-  removed?: boolean;
 }
 
 export interface DecodedEvent {
