@@ -126,6 +126,20 @@ async function callAll(rpc: ChainRpc, d: CertDeployment, calls: readonly Pending
   });
 }
 
+/** A stored licence's terms, its packed flags decoded in one place (bit 0 territory, 1 sublicensable, 3 revocable). */
+function licenceTermsOf(l: Result): Pick<LicenceSummary, "parentId" | "rights" | "territory" | "start" | "end" | "sublicensable" | "revocable"> {
+  const flags = num(l.flags);
+  return {
+    parentId: dec(l.parentId),
+    rights: rightsOf(num(l.rights)),
+    territory: enumName(TERRITORY, flags & 1),
+    start: num(l.start),
+    end: num(l.end),
+    sublicensable: (flags & 2) !== 0,
+    revocable: (flags & 8) !== 0,
+  };
+}
+
 export interface RawLog {
   address: string;
   topics: string[];
@@ -358,20 +372,7 @@ export async function readAssetState(rpc: ChainRpc, d: CertDeployment, assetId: 
     const l = get(li)[0] as Result;
     const state = enumName(LICENSE_STATE, num(get(si)[0]));
     if (state !== "active") return;
-    const flags = num(l.flags);
-    licences.push({
-      licenceId: dec(licenceIds[k]),
-      licensee: addr(l.licensee),
-      licensor: addr(get(pi)[1]),
-      parentId: dec(l.parentId),
-      rights: rightsOf(num(l.rights)),
-      territory: enumName(TERRITORY, flags & 1),
-      start: num(l.start),
-      end: num(l.end),
-      sublicensable: (flags & 2) !== 0,
-      revocable: (flags & 8) !== 0,
-      state,
-    });
+    licences.push({ licenceId: dec(licenceIds[k]), licensee: addr(l.licensee), licensor: addr(get(pi)[1]), ...licenceTermsOf(l), state });
   });
 
   const valuations: Valuation[] = valIdx.map((i, k) => {
@@ -548,14 +549,8 @@ export async function readLicenceState(rpc: ChainRpc, d: CertDeployment, licence
     },
     licensee: partyOf(addr(l.licensee), lm),
     licensor: partyOf(licensor, rm),
-    parentId: dec(l.parentId),
+    ...licenceTermsOf(l),
     depth: (flags >> 5) & 3,
-    rights: rightsOf(num(l.rights)),
-    territory: enumName(TERRITORY, flags & 1),
-    start: num(l.start),
-    end: num(l.end),
-    sublicensable: (flags & 2) !== 0,
-    revocable: (flags & 8) !== 0,
     state,
     scopeHash: hash(terms.scopeHash),
     termsHash: hash(terms.termsHash),
