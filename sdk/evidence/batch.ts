@@ -95,6 +95,12 @@ export async function buildEvidenceBatch(files: readonly string[], opts: { onPro
   return { items, proofs: tree.proofs, root: tree.root, manifest, manifestHash };
 }
 
+function proofOf(batch: EvidenceBatch, leafIndex: number): string[] {
+  const proof = batch.proofs[leafIndex];
+  if (proof === undefined) throw new Error(`the evidence tree has no proof for item ${leafIndex}`);
+  return proof;
+}
+
 export interface AnchoredBatch {
   txHash: string;
   blockNumber: number;
@@ -124,7 +130,7 @@ export async function anchorEvidenceBatch(client: LedgerClient, files: readonly 
       file: item.file,
       leaf: item.leaf,
       root: batch.root,
-      proof: batch.proofs[leafIndex] ?? [],
+      proof: proofOf(batch, leafIndex),
       itemCount: batch.items.length,
       manifestHash: batch.manifestHash,
       anchor: { txHash: tx.txHash, blockNumber: tx.blockNumber, chainId: chainId.toString(), anchorer, evidenceContract, anchoredAt },
