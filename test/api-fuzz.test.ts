@@ -19,8 +19,8 @@ import { ServerConfigSchema } from "../server/config";
 import { startServer, type RunningServer } from "../server/server";
 import * as S from "../sdk/api/schemas";
 import { ASSET_KIND, ASSET_STATUS, DATA_CATEGORY, RIGHTS, SECURITY_GRADE, TERRITORY } from "../sdk/api/enums";
-import { startAnvil, type AnvilNode } from "./helpers/anvil";
-import { deployAnvilWorld, runScenario, type AnvilWorld, type ScenarioResult } from "./helpers/anvil-world";
+import type { AnvilNode } from "./helpers/anvil";
+import { runScenario, startAnvilWorld, type AnvilWorld, type ScenarioResult } from "./helpers/anvil-world";
 
 // ─── Seed and size ──────────────────────────────────────────────────────────────────────
 
@@ -200,8 +200,7 @@ describe("API: hostile input (fast-check against the in-process server on Anvil)
 
   before(async function () {
     root = mkdtempSync(path.join(tmpdir(), "drl-fuzz-"));
-    node = await startAnvil();
-    w = await deployAnvilWorld(node, path.join(root, "deployment.json"));
+    ({ node, w } = await startAnvilWorld(path.join(root, "deployment.json")));
     s = await runScenario(w);
     const config = ServerConfigSchema.parse({
       DRL_RPC_URL: node.url,

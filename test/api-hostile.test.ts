@@ -14,8 +14,8 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import * as S from "../sdk/api/schemas";
-import { startAnvil, type AnvilNode } from "./helpers/anvil";
-import { deployAnvilWorld, generateLoad, type AnvilWorld } from "./helpers/anvil-world";
+import type { AnvilNode } from "./helpers/anvil";
+import { generateLoad, startAnvilWorld, type AnvilWorld } from "./helpers/anvil-world";
 import { startTestServer, type TestServer } from "./helpers/indexer";
 
 interface Hostile {
@@ -335,8 +335,7 @@ describe("API: a corpus of hostile requests, each refused with a JSON 4xx (Anvil
 
   before(async function () {
     tmp = mkdtempSync(path.join(tmpdir(), "drl-hostile-"));
-    node = await startAnvil();
-    w = await deployAnvilWorld(node, path.join(tmp, "deployment.json"));
+    ({ node, w } = await startAnvilWorld(path.join(tmp, "deployment.json")));
     const load = await generateLoad(w, { assets: 3, register: 2 });
     assetId = load.firstId.toString();
     server = await startTestServer(node.url, w.deploymentFile, { DRL_RATE_LIMIT: "0", DRL_CONFIRM_RATE_LIMIT: "0" });

@@ -24,8 +24,8 @@ import { redactUrl, scrubber } from "../server/redact";
 import { RpcClient } from "../server/rpc/client";
 import type { IndexerStatus } from "../server/status";
 import * as S from "../sdk/api/schemas";
-import { startAnvil, type AnvilNode } from "./helpers/anvil";
-import { deployAnvilWorld, generateLoad, type AnvilWorld } from "./helpers/anvil-world";
+import type { AnvilNode } from "./helpers/anvil";
+import { generateLoad, startAnvilWorld, type AnvilWorld } from "./helpers/anvil-world";
 import { startTestServer, testConfig, type TestServer } from "./helpers/indexer";
 import { ListenError, startServer } from "../server/server";
 import { IndexStore } from "../server/store/store";
@@ -95,8 +95,7 @@ describe("API: safe to expose (limits, headers, admin listener, secrets, HTTP se
 
   before(async function () {
     tmp = mkdtempSync(path.join(tmpdir(), "drl-safety-"));
-    node = await startAnvil();
-    w = await deployAnvilWorld(node, path.join(tmp, "deployment.json"));
+    ({ node, w } = await startAnvilWorld(path.join(tmp, "deployment.json")));
     const load = await generateLoad(w, { assets: 3, register: 2 });
     assetId = load.firstId.toString();
     server = await startTestServer(node.url, w.deploymentFile, { DRL_RATE_LIMIT: "0", DRL_CONFIRM_RATE_LIMIT: "0" });

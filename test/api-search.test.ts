@@ -16,10 +16,9 @@ import { IndexInvariantError } from "../server/indexer/handlers";
 import { K } from "../server/store/keys";
 import type { StoredAsset } from "../server/store/records";
 import { IndexStore, Overlay, type Checkpoint } from "../server/store/store";
-import { startAnvil, type AnvilNode } from "./helpers/anvil";
+import type { AnvilNode } from "./helpers/anvil";
 import {
   MEMBER_NAMES,
-  deployAnvilWorld,
   generateLoad,
   mined,
   registerOnAnvil,
@@ -29,6 +28,7 @@ import {
   type AnvilWorld,
   type LoadResult,
   type ScenarioResult,
+  startAnvilWorld,
 } from "./helpers/anvil-world";
 import { applicationAt, h } from "./helpers/fixture";
 import { startTestServer, type TestServer } from "./helpers/indexer";
@@ -53,8 +53,7 @@ describe("Asset search and filters: bounded work per request (Anvil)", function 
 
   before(async function () {
     tmp = mkdtempSync(path.join(tmpdir(), "drl-search-"));
-    node = await startAnvil();
-    w = await deployAnvilWorld(node, path.join(tmp, "deployment.json"));
+    ({ node, w } = await startAnvilWorld(path.join(tmp, "deployment.json")));
     s = await runScenario(w);
     load = await generateLoad(w, { assets: LOAD });
     const now = await node.timestamp();
@@ -324,8 +323,7 @@ describe("Asset search across a reorg (Anvil)", function () {
 
   before(async function () {
     tmp = mkdtempSync(path.join(tmpdir(), "drl-search-reorg-"));
-    node = await startAnvil();
-    w = await deployAnvilWorld(node, path.join(tmp, "deployment.json"));
+    ({ node, w } = await startAnvilWorld(path.join(tmp, "deployment.json")));
   });
 
   after(async function () {

@@ -5,8 +5,8 @@ import path from "node:path";
 import { ApiRequestError, ProvenanceClient } from "../sdk/api/client";
 import { LICENSE_STATE, MILESTONE, REASON, reasonsOfBits } from "../sdk/api/enums";
 import { AssetLicenses, type AssetResponse, type MilestoneItem } from "../sdk/api/schemas";
-import { startAnvil, type AnvilNode } from "./helpers/anvil";
-import { MEMBER_NAMES, deployAnvilWorld, runScenario, type AnvilWorld, type ScenarioResult } from "./helpers/anvil-world";
+import type { AnvilNode } from "./helpers/anvil";
+import { MEMBER_NAMES, runScenario, startAnvilWorld, type AnvilWorld, type ScenarioResult } from "./helpers/anvil-world";
 import { startTestServer, type TestServer } from "./helpers/indexer";
 import { ZeroAddress } from "ethers";
 
@@ -27,8 +27,7 @@ describe("Provenance API: every endpoint over real transactions (Anvil)", functi
 
   before(async function () {
     tmp = mkdtempSync(path.join(tmpdir(), "drl-api-"));
-    node = await startAnvil();
-    w = await deployAnvilWorld(node, path.join(tmp, "deployment.json"));
+    ({ node, w } = await startAnvilWorld(path.join(tmp, "deployment.json")));
     s = await runScenario(w);
     // Many confirm=chain checks from one client: the per-client limits are tested in test/api-safety.test.ts.
     server = await startTestServer(node.url, w.deploymentFile, { DRL_RATE_LIMIT: "0", DRL_CONFIRM_RATE_LIMIT: "0" });

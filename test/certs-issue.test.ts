@@ -17,10 +17,10 @@ import { createApp, type ApiContext } from "../server/api/app";
 import { certificateRoutes } from "../server/api/certificates";
 import { createMetrics } from "../server/metrics";
 import { RpcClient } from "../server/rpc/client";
-import { startAnvil, type AnvilNode } from "./helpers/anvil";
+import type { AnvilNode } from "./helpers/anvil";
 import { runCli } from "./helpers/cli";
 import { startTestServer, type TestServer } from "./helpers/indexer";
-import { deployAnvilWorld, firstEvent, mined, registerOnAnvil, type AnvilSigner, type AnvilWorld } from "./helpers/anvil-world";
+import { firstEvent, mined, registerOnAnvil, startAnvilWorld, type AnvilSigner, type AnvilWorld } from "./helpers/anvil-world";
 import { CNY, DAY, Jurisdiction, MemberType, Rights, applicationAt, h, termsFor } from "./helpers/fixture";
 import { parseDeployment, type Deployment } from "../sdk/ledger/deployment";
 import {
@@ -111,8 +111,7 @@ describe("SDK certificates: issuing", function () {
 
   before(async function () {
     dir = mkdtempSync(path.join(tmpdir(), "drl-certs-"));
-    node = await startAnvil();
-    w = await deployAnvilWorld(node, path.join(dir, "anvil-test.json"));
+    ({ node, w } = await startAnvilWorld(path.join(dir, "anvil-test.json")));
     deployment = parseDeployment({ network: "anvil-test", chainId: w.chainId, deployBlock: w.deployBlock, addresses: w.addresses });
     rpc = new ChainRpc(node.url);
     fx = await setUp(w);

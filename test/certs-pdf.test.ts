@@ -13,8 +13,8 @@ import path from "node:path";
 import jsQR from "jsqr";
 import { PNG } from "pngjs";
 import { id as ethersId } from "ethers";
-import { startAnvil, type AnvilNode } from "./helpers/anvil";
-import { deployAnvilWorld, firstEvent, mined, registerOnAnvil, type AnvilWorld } from "./helpers/anvil-world";
+import type { AnvilNode } from "./helpers/anvil";
+import { firstEvent, mined, registerOnAnvil, startAnvilWorld, type AnvilWorld } from "./helpers/anvil-world";
 import { CNY, DAY, Jurisdiction, MemberType, Rights, applicationAt, h, termsFor } from "./helpers/fixture";
 import { loadDeployment, type Deployment } from "../sdk/ledger/deployment";
 import { ChainRpc, buildCertificate, decodeVerifyPayload, issueCertificate, payloadOf, verifyUrl, type DataRightsCertificate } from "../sdk/certs";
@@ -67,8 +67,7 @@ describe("SDK certificates: PDF", function () {
       this.skip();
     }
     dir = mkdtempSync(path.join(tmpdir(), "drl-cert-pdf-"));
-    node = await startAnvil();
-    w = await deployAnvilWorld(node, path.join(dir, "deployment.json"));
+    ({ node, w } = await startAnvilWorld(path.join(dir, "deployment.json")));
     deployment = loadDeployment(w.deploymentFile);
     const holder = w.spare[2]!;
     await mined(node, await w.ledger.members.connect(w.registrar).admit(holder.address, ethersId(`USCC:${HOLDER_NAME}`), HOLDER_NAME, MemberType.Enterprise, Jurisdiction.Domestic));

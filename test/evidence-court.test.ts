@@ -11,8 +11,8 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { startAnvil, type AnvilNode } from "./helpers/anvil";
-import { MEMBER_NAMES, deployAnvilWorld, mined, type AnvilWorld } from "./helpers/anvil-world";
+import type { AnvilNode } from "./helpers/anvil";
+import { MEMBER_NAMES, mined, startAnvilWorld, type AnvilWorld } from "./helpers/anvil-world";
 import { runCli, type CliResult } from "./helpers/cli";
 import { h } from "./helpers/fixture";
 import { startTestServer, type TestServer } from "./helpers/indexer";
@@ -40,8 +40,7 @@ describe("drl evidence court form", function () {
     tmp = mkdtempSync(path.join(tmpdir(), "drl-ev-court-"));
     dataDir = path.join(tmp, "data");
     mkdirSync(dataDir);
-    node = await startAnvil();
-    w = await deployAnvilWorld(node, path.join(dataDir, "deployment.json"));
+    ({ node, w } = await startAnvilWorld(path.join(dataDir, "deployment.json")));
     writeFileSync(path.join(dataDir, "endpoints.json"), JSON.stringify({ rpcUrl: node.url, apiUrl: "http://127.0.0.1:9", chainId: node.chainId, local: true }));
     files = ["合同.pdf", "invoice.csv", "chat-log.txt"].map((name, i) => {
       const f = path.join(tmp, name);

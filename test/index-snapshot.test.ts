@@ -11,8 +11,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { IndexStore, SNAPSHOT_MARKER_KEY } from "../server/store/store";
-import { startAnvil, type AnvilNode } from "./helpers/anvil";
-import { deployAnvilWorld, generateLoad, mined, type AnvilSigner, type AnvilWorld } from "./helpers/anvil-world";
+import type { AnvilNode } from "./helpers/anvil";
+import { generateLoad, mined, startAnvilWorld, type AnvilSigner, type AnvilWorld } from "./helpers/anvil-world";
 import { describeDumpDifference } from "./helpers/compare";
 import { h } from "./helpers/fixture";
 import { serveIndex, settledAtHead, waitUntil, type Served } from "./helpers/indexer";
@@ -52,8 +52,7 @@ describe("Index snapshots: a replica restored from one resumes and reaches the d
   before(async function () {
     this.timeout(300_000); // a shared, busy machine: deploying the ledger can take a while
     root = mkdtempSync(path.join(tmpdir(), "drl-snapshot-"));
-    node = await startAnvil();
-    w = await deployAnvilWorld(node, path.join(root, "deployment.json"));
+    ({ node, w } = await startAnvilWorld(path.join(root, "deployment.json")));
   });
   afterEach(async function () {
     for (const x of open) await x.s.close();

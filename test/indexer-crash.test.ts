@@ -15,8 +15,8 @@ import { ServerConfigSchema } from "../server/config";
 import { INDEXED_CONTRACTS } from "../server/deployment";
 import { startServer } from "../server/server";
 import { IndexStore } from "../server/store/store";
-import { startAnvil, type AnvilNode } from "./helpers/anvil";
-import { deployAnvilWorld, generateLoad, runScenario, type AnvilWorld } from "./helpers/anvil-world";
+import type { AnvilNode } from "./helpers/anvil";
+import { generateLoad, runScenario, startAnvilWorld, type AnvilWorld } from "./helpers/anvil-world";
 import { describeDumpDifference, prng, seedFromEnv, type Dump } from "./helpers/compare";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -227,8 +227,7 @@ describe("Indexer crash safety (Anvil, SIGKILL mid-backfill)", function () {
   before(async function () {
     const t0 = Date.now();
     work = mkdtempSync(path.join(tmpdir(), "drl-crash-"));
-    node = await startAnvil();
-    w = await deployAnvilWorld(node, path.join(work, "anvil-test.json"));
+    ({ node, w } = await startAnvilWorld(path.join(work, "anvil-test.json")));
     const scenario = await runScenario(w);
     // 50 applications per transaction, one transaction per block: ~100 blocks of 50 events.
     const load = await generateLoad(w, { assets: 5_000, batchSize: 50, perBlock: 1 });

@@ -29,8 +29,8 @@ import { INDEX_FORMAT, Indexer } from "../server/indexer/indexer";
 import { RpcClient } from "../server/rpc/client";
 import { K } from "../server/store/keys";
 import { IndexStore, Overlay } from "../server/store/store";
-import { startAnvil, type AnvilNode } from "./helpers/anvil";
-import { deployAnvilWorld, mined, type AnvilSigner, type AnvilWorld } from "./helpers/anvil-world";
+import type { AnvilNode } from "./helpers/anvil";
+import { mined, startAnvilWorld, type AnvilSigner, type AnvilWorld } from "./helpers/anvil-world";
 import { describeDumpDifference } from "./helpers/compare";
 import { h } from "./helpers/fixture";
 import { nodeHead, serveIndex, settledAtHead, startRpcGate, waitUntil, type Served } from "./helpers/indexer";
@@ -45,8 +45,7 @@ describe("Indexer: a reorg the journals cannot undo halts; one they can ends equ
   before(async function () {
     this.timeout(300_000); // a shared, busy machine: deploying the ledger can take a while
     root = mkdtempSync(path.join(tmpdir(), "drl-deep-reorg-"));
-    node = await startAnvil();
-    w = await deployAnvilWorld(node, path.join(root, "deployment.json"));
+    ({ node, w } = await startAnvilWorld(path.join(root, "deployment.json")));
   });
   afterEach(async function () {
     for (const x of open) await x.s.close();

@@ -19,8 +19,8 @@ import { INDEXED_CONTRACTS } from "../server/deployment";
 import type { IndexerState } from "../server/indexer/indexer";
 import { startServer, type RunningServer } from "../server/server";
 import { IndexStore } from "../server/store/store";
-import { freePort, startAnvil, type AnvilNode } from "./helpers/anvil";
-import { deployAnvilWorld, generateLoad, runScenario, type AnvilWorld } from "./helpers/anvil-world";
+import { freePort, type AnvilNode } from "./helpers/anvil";
+import { generateLoad, runScenario, startAnvilWorld, type AnvilWorld } from "./helpers/anvil-world";
 import { startFaultProxy, type FaultProxy } from "./helpers/fault-proxy";
 import { describeDumpDifference, seedFromEnv, type Dump } from "./helpers/compare";
 
@@ -209,8 +209,7 @@ describe("Indexer under RPC faults (Anvil + fault proxy)", function () {
   before(async function () {
     const t0 = Date.now();
     work = mkdtempSync(path.join(tmpdir(), "drl-faults-"));
-    node = await startAnvil();
-    w = await deployAnvilWorld(node, path.join(work, "anvil-test.json"));
+    ({ node, w } = await startAnvilWorld(path.join(work, "anvil-test.json")));
     await runScenario(w);
     // 20 applications per transaction, 2 transactions per block: 40 events a block, under the proxy's log cap.
     await generateLoad(w, { assets: 1_500, batchSize: 20, perBlock: 2 });

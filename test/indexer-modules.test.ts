@@ -18,8 +18,8 @@ import { ROLES } from "../scripts/lib/roles";
 import { ProvenanceClient } from "../sdk/api/client";
 import { LICENSE_STATE } from "../sdk/api/enums";
 import type { ComplianceRegistry, LicenseRegistry } from "../typechain-types";
-import { startAnvil, type AnvilNode } from "./helpers/anvil";
-import { deployAnvilWorld, mined, registerOnAnvil, type AnvilWorld } from "./helpers/anvil-world";
+import type { AnvilNode } from "./helpers/anvil";
+import { mined, registerOnAnvil, startAnvilWorld, type AnvilWorld } from "./helpers/anvil-world";
 import { describeDumpDifference } from "./helpers/compare";
 import { DAY, Territory, YEAR, applicationAt, h, termsFor } from "./helpers/fixture";
 import { startTestServer, type TestServer } from "./helpers/indexer";
@@ -91,8 +91,7 @@ describe("Indexer: following the registry's module swap (Anvil)", function () {
 
   before(async function () {
     tmp = mkdtempSync(path.join(tmpdir(), "drl-modules-"));
-    node = await startAnvil();
-    w = await deployAnvilWorld(node, path.join(tmp, "deployment.json"));
+    ({ node, w } = await startAnvilWorld(path.join(tmp, "deployment.json")));
     const now = await node.timestamp();
     a = await registerOnAnvil(w, w.alice, applicationAt(now, { contentHash: h("module-a") }));
     b = await registerOnAnvil(w, w.bob, applicationAt(now, { contentHash: h("module-b") }));

@@ -17,8 +17,8 @@ import { ServerConfigSchema, type ServerConfig } from "../server/config";
 import { startServer, type RunningServer } from "../server/server";
 import type { Checkpoint } from "../server/store/store";
 import * as S from "../sdk/api/schemas";
-import { startAnvil, type AnvilNode } from "./helpers/anvil";
-import { deployAnvilWorld, salt, type AnvilSigner, type AnvilWorld } from "./helpers/anvil-world";
+import type { AnvilNode } from "./helpers/anvil";
+import { salt, startAnvilWorld, type AnvilSigner, type AnvilWorld } from "./helpers/anvil-world";
 import { startRpcGate } from "./helpers/indexer";
 import { DAY, applicationAt, commitmentOf, h, termsFor, type ApplicationInput } from "./helpers/fixture";
 
@@ -93,8 +93,7 @@ describe("Indexer: reorgs on Anvil (in-process server following the head)", func
 
   before(async function () {
     root = mkdtempSync(path.join(tmpdir(), "drl-reorg-"));
-    node = await startAnvil();
-    w = await deployAnvilWorld(node, path.join(root, "deployment.json"));
+    ({ node, w } = await startAnvilWorld(path.join(root, "deployment.json")));
   });
 
   afterEach(async function () {

@@ -14,6 +14,7 @@ import {
   generateLoad,
   isDeploymentFile,
   runScenario,
+  startAnvilWorld,
   type AnvilWorld,
   type DeploymentFile,
   type ScenarioResult,
@@ -137,6 +138,25 @@ describe("Anvil test infrastructure", function () {
     });
   });
 
+  describe("startAnvilWorld", () => {
+    it("abandons an attempt that overruns its budget for a fresh node, and names the step of each when both do", async () => {
+      const dir = await mkdtemp(path.join(os.tmpdir(), "drl-anvil-world-"));
+      try {
+        const err = await rejection(startAnvilWorld(path.join(dir, "d.json"), { attemptMs: 1 }));
+        expect(err.message).to.match(/^could not start an Anvil ledger world: attempt 1: still starting anvil after 0\.001 s; attempt 2: still starting anvil after 0\.001 s$/);
+        // With a budget it keeps, the same call deploys.
+        const { node, w } = await startAnvilWorld(path.join(dir, "d.json"));
+        try {
+          expect(await node.provider.getCode(w.addresses.registry)).to.not.equal("0x");
+        } finally {
+          await node.stop();
+        }
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
   describe("a ledger world on Anvil", () => {
     let node: AnvilNode;
     let dir: string;
@@ -145,9 +165,8 @@ describe("Anvil test infrastructure", function () {
     let s: ScenarioResult;
 
     before(async () => {
-      node = await startAnvil();
       dir = await mkdtemp(path.join(os.tmpdir(), "drl-anvil-"));
-      w = await deployAnvilWorld(node, path.join(dir, "deployments", `${ANVIL_NETWORK}.json`));
+      ({ node, w } = await startAnvilWorld(path.join(dir, "deployments", `${ANVIL_NETWORK}.json`)));
       const parsed: unknown = JSON.parse(await readFile(w.deploymentFile, "utf8"));
       if (!isDeploymentFile(parsed)) throw new Error("not a deployment file");
       file = parsed;

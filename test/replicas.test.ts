@@ -10,8 +10,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { STATE_DIGEST_GENESIS } from "../server/store/store";
 import { K } from "../server/store/keys";
-import { startAnvil, type AnvilNode } from "./helpers/anvil";
-import { deployAnvilWorld, generateLoad, mined, runScenario, type AnvilSigner, type AnvilWorld } from "./helpers/anvil-world";
+import type { AnvilNode } from "./helpers/anvil";
+import { generateLoad, mined, runScenario, startAnvilWorld, type AnvilSigner, type AnvilWorld } from "./helpers/anvil-world";
 import { describeDumpDifference } from "./helpers/compare";
 import { h } from "./helpers/fixture";
 import { nodeHead, serveIndex, settledAtHead, type Served } from "./helpers/indexer";
@@ -26,8 +26,7 @@ describe("Replicas: independent indexers on one chain reach the same block with 
   before(async function () {
     this.timeout(300_000); // a shared, busy machine: deploying the ledger can take a while
     root = mkdtempSync(path.join(tmpdir(), "drl-replicas-"));
-    node = await startAnvil();
-    w = await deployAnvilWorld(node, path.join(root, "deployment.json"));
+    ({ node, w } = await startAnvilWorld(path.join(root, "deployment.json")));
   });
   afterEach(async function () {
     for (const x of open) await x.s.close();

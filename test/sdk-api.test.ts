@@ -7,8 +7,8 @@ import { expect } from "chai";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { startAnvil, type AnvilNode } from "./helpers/anvil";
-import { deployAnvilWorld, type AnvilWorld } from "./helpers/anvil-world";
+import type { AnvilNode } from "./helpers/anvil";
+import { startAnvilWorld, type AnvilWorld } from "./helpers/anvil-world";
 import { startTestServer, type TestServer } from "./helpers/indexer";
 import {
   ApiUnavailableError,
@@ -42,8 +42,7 @@ describe("SDK on Anvil with the provenance API", function () {
 
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), "drl-sdk-api-"));
-    node = await startAnvil();
-    w = await deployAnvilWorld(node, path.join(dir, "anvil-test.json"));
+    ({ node, w } = await startAnvilWorld(path.join(dir, "anvil-test.json")));
     dep = loadDeployment(w.deploymentFile);
     const as = (s: AnvilWorld["alice"]): LedgerClient => LedgerClient.connect({ runner: s, deployment: dep });
     const now = await node.timestamp();

@@ -6,8 +6,8 @@ import path from "node:path";
 import type { ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
 import { ProvenanceClient } from "../sdk/api/client";
 import { LICENSE_STATE } from "../sdk/api/enums";
-import { startAnvil, type AnvilNode } from "./helpers/anvil";
-import { deployAnvilWorld, fileApplication, type AnvilSigner, type AnvilWorld } from "./helpers/anvil-world";
+import type { AnvilNode } from "./helpers/anvil";
+import { fileApplication, startAnvilWorld, type AnvilSigner, type AnvilWorld } from "./helpers/anvil-world";
 import { CNY, DAY, Grade, Rights, Territory, applicationAt, h, termsFor } from "./helpers/fixture";
 import { startTestServer, type TestServer } from "./helpers/indexer";
 
@@ -43,8 +43,7 @@ describe("Tradability: index and contracts agree across generated states (Anvil)
 
   before(async function () {
     tmp = mkdtempSync(path.join(tmpdir(), "drl-agree-"));
-    node = await startAnvil();
-    w = await deployAnvilWorld(node, path.join(tmp, "deployment.json"));
+    ({ node, w } = await startAnvilWorld(path.join(tmp, "deployment.json")));
     const now = await node.timestamp();
     const owners: [AnvilSigner, number, number][] = [
       [w.alice, now + 365 * DAY, Rights.ALL],

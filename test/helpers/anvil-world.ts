@@ -39,7 +39,7 @@ import {
 } from "ethers";
 import { deployLedger, grantPersonRoles, LEDGER_CONTRACTS, type Ledger, type LedgerName } from "../../scripts/lib/ledger";
 import { ROLES } from "../../scripts/lib/roles";
-import type { AnvilNode } from "./anvil";
+import { startAnvil, type AnvilNode, type AnvilOptions } from "./anvil";
 import {
   AREA_CODE,
   AssetKind,
@@ -373,6 +373,62 @@ export async function deployAnvilWorld(node: AnvilNode, deploymentFile: string):
     court2,
     spare,
   };
+}
+
+/** How long one start-and-deploy may take before it is abandoned for a fresh node. */
+const WORLD_ATTEMPT_MS = 45_000;
+
+/**
+ * startAnvil + deployAnvilWorld, bounded: on a quiet machine both take well under a second,
+ * but a fresh CI machine once sat in this step past a 120 s hook timeout without a word. An
+ * attempt that takes longer than `attemptMs` (or fails) is abandoned: its node is stopped
+ * (also one that comes up after the deadline), a line on stderr says which step it was in,
+ * and one fresh node is tried. A second failure throws, naming the step of each attempt.
+ */
+export async function startAnvilWorld(
+  deploymentFile: string,
+  opts: { anvil?: AnvilOptions; attemptMs?: number } = {},
+): Promise<{ node: AnvilNode; w: AnvilWorld }> {
+  const attemptMs = opts.attemptMs ?? WORLD_ATTEMPT_MS;
+  const failures: string[] = [];
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    let step = "starting anvil";
+    let started: AnvilNode | null = null;
+    let abandoned = false;
+    const work = (async () => {
+      const node = await startAnvil(opts.anvil);
+      started = node;
+      if (abandoned) {
+        await node.stop();
+        throw new Error("abandoned");
+      }
+      step = `deploying the ledger on ${node.url}`;
+      const w = await deployAnvilWorld(node, deploymentFile);
+      return { node, w };
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), attemptMs)));
+    let settled: Promise<unknown> = Promise.resolve();
+    try {
+      const won = await Promise.race([work, deadline]);
+      if (won !== "late") return won;
+      failures.push(`attempt ${attempt}: still ${step} after ${attemptMs / 1000} s`);
+      abandoned = true;
+      // A node that comes up after the deadline is stopped as soon as it does.
+      settled = work.then(
+        ({ node }) => node.stop(),
+        () => undefined,
+      );
+    } catch (err) {
+      failures.push(`attempt ${attempt}: ${step} failed: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      clearTimeout(timer);
+    }
+    await (started as AnvilNode | null)?.stop();
+    void settled;
+    process.stderr.write(`      startAnvilWorld: ${failures.at(-1) ?? ""}${attempt < 2 ? "; trying a fresh node" : ""}\n`);
+  }
+  throw new Error(`could not start an Anvil ledger world: ${failures.join("; ")}`);
 }
 
 // ─── runScenario ────────────────────────────────────────────────────────────────────────

@@ -17,8 +17,8 @@ import { ChainRpc } from "../../sdk/certs/rpc";
 import { issueCertificate, issueLicenceCertificate } from "../../sdk/certs/build";
 import type { DataRightsCertificate, LicenceCertificate } from "../../sdk/certs/schema";
 import { loadDeployment, type Deployment } from "../../sdk/ledger/deployment";
-import { startAnvil, type AnvilNode } from "./anvil";
-import { deployAnvilWorld, firstEvent, mined, registerOnAnvil, type AnvilWorld } from "./anvil-world";
+import type { AnvilNode } from "./anvil";
+import { firstEvent, mined, registerOnAnvil, startAnvilWorld, type AnvilWorld } from "./anvil-world";
 import { CNY, DAY, applicationAt, h, termsFor } from "./fixture";
 
 export interface CertsWorld {
@@ -51,9 +51,8 @@ export async function issueAsset(cw: Pick<CertsWorld, "rpc" | "deployment">, sig
 }
 
 export async function startCertsWorld(): Promise<CertsWorld> {
-  const node = await startAnvil();
   const dir = mkdtempSync(path.join(tmpdir(), "drl-certs-verify-"));
-  const w = await deployAnvilWorld(node, path.join(dir, "anvil-test.json"));
+  const { node, w } = await startAnvilWorld(path.join(dir, "anvil-test.json"));
   const deployment = loadDeployment(w.deploymentFile);
   const rpc = new ChainRpc([node.url]);
   const now = await node.timestamp();
