@@ -408,14 +408,13 @@ export async function startAnvilWorld(
     })();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), attemptMs)));
-    let settled: Promise<unknown> = Promise.resolve();
     try {
       const won = await Promise.race([work, deadline]);
       if (won !== "late") return won;
       failures.push(`attempt ${attempt}: still ${step} after ${attemptMs / 1000} s`);
       abandoned = true;
       // A node that comes up after the deadline is stopped as soon as it does.
-      settled = work.then(
+      void work.then(
         ({ node }) => node.stop(),
         () => undefined,
       );
@@ -425,7 +424,6 @@ export async function startAnvilWorld(
       clearTimeout(timer);
     }
     await (started as AnvilNode | null)?.stop();
-    void settled;
     process.stderr.write(`      startAnvilWorld: ${failures.at(-1) ?? ""}${attempt < 2 ? "; trying a fresh node" : ""}\n`);
   }
   throw new Error(`could not start an Anvil ledger world: ${failures.join("; ")}`);
