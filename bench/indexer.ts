@@ -11,10 +11,11 @@
  *                 fresh index: events per second, and the process's peak RSS (VmHWM);
  *   2. API      — the server on the finished index: tradability over random assets, one
  *                 asset's history, search and filtered lists, and a bare Express 5 `GET /hello`
- *                 app as the baseline; closed loop with autocannon in this process (saturation
- *                 throughput) and, for hello, tradability and search, open loop at a fixed
- *                 offered rate from a constant-rate generator in its own process
- *                 (bench/lib/open-loop.ts: latency at a load the server is meant to carry);
+ *                 app as the baseline; closed loop with autocannon (saturation throughput)
+ *                 and, for hello, tradability and search, open loop at a fixed offered rate
+ *                 from a constant-rate generator (bench/lib/open-loop.ts: latency at a load
+ *                 the server is meant to carry), each generator in a process of its own
+ *                 (bench/lib/load-child.ts);
  *   3. head     — Anvil mines a block per second, each with a ledger event: time from a block
  *                 appearing to the API saying it is indexed.
  * Prints a table, writes bench/results/indexer.json. A missed target prints MISSES TARGET and
@@ -44,7 +45,8 @@ import { DAY, applicationAt, commitmentOf } from "../test/helpers/fixture";
 import { INDEXED_CONTRACTS } from "../server/deployment";
 import { killAllChildren, procMemory, ROOT, spawnNodeChild, type NodeChild } from "./lib/children";
 import { formatProfile, summariseProfile, type ProfileSummary } from "./lib/cpuprofile";
-import { load, type LoadFigures, type LoadSettings } from "./lib/load";
+import type { LoadFigures, LoadSettings } from "./lib/load";
+import type { LoadJob } from "./lib/load-child";
 import type { OpenLoopSettings } from "./lib/open-loop";
 import { SERVER_NODE_FLAGS, SERVER_PROCESS_ENV } from "../server/process-env";
 
@@ -479,54 +481,59 @@ async function startHello(): Promise<{ child: NodeChild; base: string }> {
   return { child, base: `http://127.0.0.1:${m[1] ?? ""}` };
 }
 
-/** Closed loop: a warm-up run (not recorded), then the measured run; a non-2xx answer or an error is a problem. */
-async function measure(label: string, base: string, settings: LoadSettings, pathOf: () => string): Promise<LoadFigures> {
-  if (WARMUP > 0) {
-    log(`${label}: warm-up ${WARMUP} s`);
-    await load(base, { ...settings, duration: WARMUP }, pathOf, `${label} warm-up`);
+/**
+ * Runs one load job in a generator process of its own (bench/lib/load-child.ts), so that this
+ * process's heap (Hardhat, the chain setup) is neither timed nor a cap on the rate; a non-2xx
+ * answer or an error is a problem.
+ */
+async function runGenerator(label: string, job: LoadJob, seconds: number): Promise<LoadFigures> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "drl-bench-load-"));
+  const file = path.join(dir, "job.json");
+  try {
+    await writeFile(file, JSON.stringify(job));
+    const child = spawnNodeChild(`${label} generator`, "bench/lib/load-child.ts", { args: [file] });
+    children.add(child);
+    const m = await child.waitForLine(/^result (\{.*\})$/, (seconds + 60) * 1000);
+    await child.exited;
+    children.delete(child);
+    const f = JSON.parse(m[1] ?? "{}") as LoadFigures;
+    if (f.non2xx > 0 || f.errors > 0 || f.timeouts > 0) problem(`${label}: ${f.non2xx} non-2xx answers, ${f.errors} errors, ${f.timeouts} timeouts`);
+    if (f.requests === 0) problem(`${label}: no request completed`);
+    return f;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
-  log(`${label}: ${settings.connections} connections, pipelining ${settings.pipelining}, ${settings.duration} s, closed loop`);
-  const f = await load(base, settings, pathOf, label);
+}
+
+/** Request paths made up front for a generator: `n` of them (the job cycles through them). */
+const pathsOf = (pathOf: () => string, n: number): string[] => Array.from({ length: Math.max(1, Math.min(1 << 16, n)) }, pathOf);
+
+/** Closed loop with autocannon: a warm-up run (not recorded), then the measured run. */
+async function measure(label: string, base: string, settings: LoadSettings, pathOf: () => string): Promise<LoadFigures> {
+  log(`${label}: ${WARMUP} s warm-up, then ${settings.connections} connections, pipelining ${settings.pipelining}, ${settings.duration} s, closed loop (autocannon in its own process)`);
+  const f = await runGenerator(label, { mode: "closed", base, title: label, settings, warmup: WARMUP, paths: pathsOf(pathOf, 1 << 16) }, WARMUP + settings.duration);
   log(
     `${label}: ${fmtInt(f.reqPerSec)} req/s, p50 ${f.latencyP50Ms} ms, p99 ${f.latencyP99Ms} ms (histogram ${f.histogramP99Ms} ms), max ${f.latencyMaxMs} ms, ` +
       `${fmtInt(f.requests)} requests, ${f.bytesPerResponse} B/response, non-2xx ${f.non2xx}, errors ${f.errors}`,
   );
-  if (f.non2xx > 0 || f.errors > 0 || f.timeouts > 0) problem(`${label}: ${f.non2xx} non-2xx answers, ${f.errors} errors, ${f.timeouts} timeouts`);
-  if (f.requests === 0) problem(`${label}: no request completed`);
   return f;
 }
 
 /**
  * The same requests, open loop at `rate` requests per second offered over the same number of
- * connections: a constant-rate generator in its own `node` process (bench/lib/open-loop.ts,
- * wrk2's method; autocannon's `overallRate` sends bursts, see there), warm-up included in the
- * same run. A non-2xx answer or an error is a problem, as in `measure`.
+ * connections: the constant-rate generator (bench/lib/open-loop.ts, wrk2's method;
+ * autocannon's `overallRate` sends bursts, see there), warm-up included in the same run.
  */
 async function measureAtRate(label: string, base: string, settings: LoadSettings, rate: number, pathOf: () => string): Promise<LoadFigures> {
-  const paths = Array.from({ length: Math.min(1 << 16, Math.ceil(rate * (WARMUP + settings.duration))) }, pathOf);
-  const dir = await mkdtemp(path.join(os.tmpdir(), "drl-bench-open-loop-"));
-  const job = path.join(dir, "job.json");
-  try {
-    const open: OpenLoopSettings = { rate, duration: settings.duration, warmup: WARMUP, connections: settings.connections };
-    await writeFile(job, JSON.stringify({ base, settings: open, paths }));
-    log(`${label}: open loop at ${fmtInt(rate)} req/s offered, ${settings.connections} connections, ${WARMUP} s warm-up + ${settings.duration} s (constant-rate generator in its own process)`);
-    const child = spawnNodeChild(`${label} generator`, "bench/lib/open-loop-child.ts", { args: [job] });
-    children.add(child);
-    const m = await child.waitForLine(/^result (\{.*\})$/, (WARMUP + settings.duration + 60) * 1000);
-    await child.exited;
-    children.delete(child);
-    const f = JSON.parse(m[1] ?? "{}") as LoadFigures;
-    log(
-      `${label}: ${fmtInt(f.reqPerSec)} req/s carried, p50 ${f.latencyP50Ms} ms, p99 ${f.latencyP99Ms} ms, max ${f.latencyMaxMs} ms, ` +
-        `${fmtInt(f.requests)} requests, ${f.bytesPerResponse} B/response body, non-2xx ${f.non2xx}, errors ${f.errors}, timeouts ${f.timeouts}`,
-    );
-    if (f.non2xx > 0 || f.errors > 0 || f.timeouts > 0) problem(`${label}: ${f.non2xx} non-2xx answers, ${f.errors} errors, ${f.timeouts} timeouts`);
-    if (f.requests === 0) problem(`${label}: no request completed`);
-    if (f.reqPerSec < 0.95 * rate) console.warn(`${label}: carried ${fmtInt(f.reqPerSec)} req/s of the ${fmtInt(rate)} offered: its latency is that of an overloaded server`);
-    return f;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  const open: OpenLoopSettings = { rate, duration: settings.duration, warmup: WARMUP, connections: settings.connections };
+  log(`${label}: open loop at ${fmtInt(rate)} req/s offered, ${settings.connections} connections, ${WARMUP} s warm-up + ${settings.duration} s (constant-rate generator in its own process)`);
+  const f = await runGenerator(label, { mode: "open", base, settings: open, paths: pathsOf(pathOf, Math.ceil(rate * (WARMUP + settings.duration))) }, WARMUP + settings.duration);
+  log(
+    `${label}: ${fmtInt(f.reqPerSec)} req/s carried, p50 ${f.latencyP50Ms} ms, p99 ${f.latencyP99Ms} ms, max ${f.latencyMaxMs} ms, ` +
+      `${fmtInt(f.requests)} requests, ${f.bytesPerResponse} B/response body, non-2xx ${f.non2xx}, errors ${f.errors}, timeouts ${f.timeouts}`,
+  );
+  if (f.reqPerSec < 0.95 * rate) console.warn(`${label}: carried ${fmtInt(f.reqPerSec)} req/s of the ${fmtInt(rate)} offered: its latency is that of an overloaded server`);
+  return f;
 }
 
 /**
@@ -559,13 +566,6 @@ async function searchPaths(api: string, ids: readonly bigint[], members: readonl
     "/v1/assets?status=cancelled",
   );
   return paths;
-}
-
-/** Random request paths, made up front so that the load generator spends no time on them. */
-function pathCycle(make: () => string, n = 1 << 16): () => string {
-  const paths = Array.from({ length: n }, make);
-  let i = 0;
-  return () => paths[i++ & (n - 1)] ?? "/";
 }
 
 // ─── 3. Head latency ────────────────────────────────────────────────────────────────────
@@ -791,19 +791,9 @@ async function main(): Promise<void> {
     const helloAtRateFig = await measureAtRate("hello at rate", hello.base, settings, RATE, () => "/hello");
     await hello.child.stop();
     children.delete(hello.child);
-    const tradFig = await measure(
-      "tradability",
-      api.base,
-      settings,
-      pathCycle(() => `/v1/assets/${randomAsset()}/tradability?buyer=${randomMember()}`),
-    );
-    const tradAtRateFig = await measureAtRate(
-      "tradability at rate",
-      api.base,
-      settings,
-      RATE,
-      pathCycle(() => `/v1/assets/${randomAsset()}/tradability?buyer=${randomMember()}`),
-    );
+    const tradabilityPath = () => `/v1/assets/${randomAsset()}/tradability?buyer=${randomMember()}`;
+    const tradFig = await measure("tradability", api.base, settings, tradabilityPath);
+    const tradAtRateFig = await measureAtRate("tradability at rate", api.base, settings, RATE, tradabilityPath);
     if (PROFILE_API) {
       await stopApi("tradability");
       apiDir = await apiProfDir("api-history");
@@ -819,9 +809,9 @@ async function main(): Promise<void> {
       if (r.status !== 200 || !Array.isArray(r.body.items)) problem(`search ${p}: HTTP ${r.status}`);
     }
     log(`search: ${searches.length} distinct search and filter requests`);
-    const searchCycle = () => pathCycle(() => searches[Math.floor(Math.random() * searches.length)] ?? "/v1/assets");
-    const searchFig = await measure("search", api.base, settings, searchCycle());
-    const searchAtRateFig = await measureAtRate("search at rate", api.base, settings, SEARCH_RATE, searchCycle());
+    const searchPath = () => searches[Math.floor(Math.random() * searches.length)] ?? "/v1/assets";
+    const searchFig = await measure("search", api.base, settings, searchPath);
+    const searchAtRateFig = await measureAtRate("search at rate", api.base, settings, SEARCH_RATE, searchPath);
 
     // 3. Head latency (same API server, which follows the chain with confirmations 0).
     const head = await headLatency(w, api.base);

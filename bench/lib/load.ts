@@ -1,9 +1,9 @@
 /**
- * Closed-loop HTTP load with autocannon, in the benchmark's own process: a fixed number of
- * connections, pipelining 1, for a fixed duration, each request's path chosen by a function
- * (so requests spread over many assets); each connection sends its next request when the
- * previous one is answered. This measures saturation throughput, and its p99 is mostly
- * queueing. Latency at a fixed offered rate (open loop) is measured by open-loop.ts instead:
+ * Closed-loop HTTP load with autocannon, run in a generator process of its own
+ * (bench/lib/load-child.ts): a fixed number of connections, pipelining 1, for a fixed
+ * duration, each request's path chosen by a function (so requests spread over many assets);
+ * each connection sends its next request when the previous one is answered. This measures
+ * saturation throughput, and its p99 is mostly queueing. Latency at a fixed offered rate (open loop) is measured by open-loop.ts instead:
  * autocannon's `overallRate` sends each second's requests in a burst (see there).
  */
 import autocannon from "autocannon";

@@ -16,7 +16,7 @@
  *
  * The requests go over `connections` keep-alive sockets (Node's http Agent, one request in
  * flight per socket); a request due while every socket is busy waits for one, and that wait is
- * in its latency. The generator runs in its own `node` process (bench/lib/open-loop-child.ts),
+ * in its latency. The generator runs in its own `node` process (bench/lib/load-child.ts),
  * so the benchmark process's heap (Hardhat, the chain setup) and its collections stay out of
  * the timings.
  */
