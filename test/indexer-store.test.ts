@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -381,6 +382,36 @@ describe("Index store (LevelDB)", function () {
       }
     }
     expect(seen.size).to.equal(variants.length);
+  });
+
+  it("is SHA-256 over each block's writes as documented, chained by block, for long values and non-ASCII keys too", async function () {
+    // What another implementation (an auditor's script, a replica in another language) must
+    // compute: per block, SHA-256 over `<key length>:<key>=<value length>:<value>` for a put and
+    // `<key length>:<key>-` for a delete, in write order; then SHA-256 of
+    // `<previous digest>:<block>:` followed by that hex digest.
+    const big = "v".repeat(150_000);
+    const writes: [number, [string, unknown][]][] = [
+      [7, [["x:a", 1], ["x:big", big], ["x:汉字", { n: "数据" }], ["x:a", null]]],
+      [9, [["x:b", [big, big]]]],
+    ];
+    const sha = (s: string) => createHash("sha256").update(s).digest("hex");
+    let expected = STATE_DIGEST_GENESIS;
+    const want = new Map<number, string>();
+    for (const [n, ws] of writes) {
+      const input = ws
+        .map(([k, v]) => {
+          if (v === null) return `${k.length}:${k}-`;
+          const text = JSON.stringify(v);
+          return `${k.length}:${k}=${text.length}:${text}`;
+        })
+        .join("");
+      expected = sha(`${expected}:${n}:${sha(input)}`);
+      want.set(n, expected);
+    }
+    const got = await commitRanges(store, [writes]);
+    expect(got.get(7)).to.equal(want.get(7));
+    expect(got.get(9)).to.equal(want.get(9));
+    expect((await store.checkpoint())?.digest).to.equal(want.get(9));
   });
 
   it("restores the ancestor's digest on a rollback, and re-applying the same blocks gives the same digests again", async function () {
