@@ -158,6 +158,19 @@ describe("SDK on Anvil with the provenance API", function () {
     expect(got).to.deep.equal([1, 2, 3, 4]);
   });
 
+  it("calls its fetch as a plain function, as a browser's fetch requires (no Illegal invocation)", async () => {
+    // A browser's window.fetch throws when called as a method of another object.
+    let calls = 0;
+    const browserLike = function (this: unknown, input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+      if (this !== undefined && this !== globalThis) throw new TypeError("Failed to execute 'fetch': Illegal invocation");
+      calls++;
+      return fetch(input, init);
+    } as typeof fetch;
+    const h = await new ProvenanceClient(server.url, browserLike).health();
+    expect(h.chainId).to.equal(31337);
+    expect(calls).to.equal(1);
+  });
+
   it("a closed API port is an ApiUnavailableError naming the URL", async () => {
     const dead = new ProvenanceClient("http://127.0.0.1:1");
     const e = await dead.health().then(() => null, (err: unknown) => err);

@@ -76,8 +76,10 @@ export class ProvenanceClient {
     for (const [k, v] of Object.entries(query)) if (v !== undefined) qs.set(k, String(v));
     const url = `${this.baseUrl.replace(/\/$/, "")}${path}${qs.size > 0 ? `?${qs}` : ""}`;
     let res: Response;
+    // Called as a plain function: a browser's fetch refuses any `this` but the window ("Illegal invocation").
+    const fetchFn = this.fetchImpl;
     try {
-      res = await this.fetchImpl(
+      res = await fetchFn(
         url,
         sent === undefined
           ? { headers: { accept: "application/json" } }
