@@ -1,8 +1,9 @@
 #!/bin/sh
 # The package as a third party gets it: `npm pack`, then `npm ci --omit=dev` in a clean folder,
 # then the compiled CLI and server run from there (drl dev accounts; drl start on free ports
-# until the API answers; Ctrl-C). Needs `npm run build:server` first (dist/) and package.json's
-# "files" to include dist/ and deployments/config/.
+# until the API answers, and the portal at /; Ctrl-C). Needs `npm run build:server` first
+# (dist/, with the portal in dist/portal) and package.json's "files" to include dist/ and
+# deployments/config/.
 #
 #   npm run build:server && sh scripts/check-install.sh
 set -eu
@@ -38,6 +39,8 @@ until curl -fsS "http://127.0.0.1:$API/v1/health" >/dev/null 2>&1; do
   if [ "$i" -gt 240 ] || ! kill -0 "$PID" 2>/dev/null; then cat "$WORK/start.log"; echo "check-install: drl start did not serve the API"; exit 1; fi
   sleep 0.5
 done
+# The portal ships built (dist/portal) and is served at / by the installed server.
+curl -fsS "http://127.0.0.1:$API/" | grep -q '<div id="app">' || { echo "check-install: the installed server does not serve the portal at /"; exit 1; }
 DRL_DATA_DIR="$WORK/data" $DRL --json show 1 >/dev/null 2>&1 && { echo "check-install: an empty ledger has an asset 1?"; exit 1; }
 kill -INT "$PID"
 wait "$PID" || { echo "check-install: drl start did not stop cleanly on SIGINT"; exit 1; }

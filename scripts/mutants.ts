@@ -142,7 +142,7 @@ const MUTATIONS: Mutation[] = [
 ];
 
 /** Test files of the server, the CLI and the API client (their own Anvil node or no chain at all): left out, as in `npm run coverage`. */
-const ANVIL_SUITES = /^(api(-.*)?|tradability-agreement|indexer-.*|index-snapshot|replicas|start|cli-.*|sdk-api|infra|abi-decoder|certs-.*|evidence-court)\.test\.ts$/;
+const ANVIL_SUITES = /^(api(-.*)?|tradability-agreement|indexer-.*|index-snapshot|replicas|start|cli-.*|sdk-api|infra|abi-decoder|certs-.*|evidence-court|portal-.*)\.test\.ts$/;
 
 const root = path.resolve(__dirname, "..");
 

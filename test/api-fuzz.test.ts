@@ -53,9 +53,10 @@ type Endpoint =
   | "milestones"
   | "evidence"
   | "openapi"
+  | "portal"
   | "ready";
 
-const RESPONSE: Record<Exclude<Endpoint, "openapi">, z.ZodType> = {
+const RESPONSE: Record<Exclude<Endpoint, "openapi" | "portal">, z.ZodType> = {
   health: S.Health,
   ready: S.Ready,
   assets: S.AssetList,
@@ -85,6 +86,8 @@ function routeOf(raw: string): Endpoint | null {
   const seg = p.slice(1).split("/");
   const lit = (i: number, s: string) => seg[i]?.toLowerCase() === s;
   const param = (i: number) => (seg[i] ?? "") !== "";
+  // The web portal's page is the root itself (its files live under /assets/, which no target here names).
+  if (p === "/") return "portal";
   // /metrics is on the admin listener only: on the public API it is an unknown path.
   if (!lit(0, "v1")) return null;
   if (seg.length === 2) return lit(1, "health") ? "health" : lit(1, "ready") ? "ready" : lit(1, "assets") ? "assets" : lit(1, "openapi.json") ? "openapi" : null;
@@ -149,6 +152,11 @@ function violation(target: string, r: RawReply): string | null {
   }
   if (![200, 400, 404].includes(r.status)) return `status ${r.status} (only 200, 400 and 404 are allowed)`;
   if (ep === null && r.status !== 404) return `no route matches, yet the status is ${r.status} (expected 404)`;
+  if (ep === "portal") {
+    // The portal's HTML page, whatever the query (the pages read their own state from the hash).
+    if (r.status !== 200 || !r.contentType.includes("text/html") || !r.body.includes('<div id="app">')) return `the portal's page should be 200 text/html (got ${r.status} ${r.contentType})`;
+    return null;
+  }
   if (r.status === 200) {
     if (!r.contentType.includes("application/json") || !isJson) return `200 without a JSON body (content-type ${r.contentType})`;
     if (ep === "openapi") {

@@ -8,7 +8,7 @@
  * limits, another node, a stubbed indexer status) run over the same index via createApp.
  */
 import { expect } from "chai";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import net from "node:net";
@@ -17,6 +17,7 @@ import path from "node:path";
 import { createApp, type ApiContext } from "../server/api/app";
 import { CircuitBreaker, CircuitOpenError } from "../server/api/circuit-breaker";
 import { answerClientErrors } from "../server/api/http-semantics";
+import { PORTAL_CSP, findPortalDir } from "../server/api/portal";
 import type { ApiLimits } from "../server/api/limits";
 import { createMetrics } from "../server/metrics";
 import { ConfigError, loadServerConfig } from "../server/config";
@@ -111,7 +112,7 @@ describe("API: safe to expose (limits, headers, admin listener, secrets, HTTP se
 
   /** Another app over the same index, with its own limits, node and status; listening on a free port. */
   async function variant(
-    opts: { limits?: Partial<ApiLimits>; rpcUrl?: string; rpcTimeoutMs?: number; status?: () => IndexerStatus; logs?: string[]; store?: IndexStore } = {},
+    opts: { limits?: Partial<ApiLimits>; rpcUrl?: string; rpcTimeoutMs?: number; status?: () => IndexerStatus; logs?: string[]; store?: IndexStore; portalDir?: string | null } = {},
   ): Promise<string> {
     const rpcUrl = opts.rpcUrl ?? node.url;
     const rpc = new RpcClient({ url: rpcUrl, timeoutMs: opts.rpcTimeoutMs ?? 5_000 });
@@ -126,6 +127,7 @@ describe("API: safe to expose (limits, headers, admin listener, secrets, HTTP se
       limits: { ratePerMinute: 0, confirmRatePerMinute: 0, ...opts.limits },
       scrub: scrubber(rpcUrl),
       log: (m) => opts.logs?.push(m),
+      ...(opts.portalDir !== undefined ? { portalDir: opts.portalDir } : {}),
     };
     const app = createApp(ctx);
     const s = await new Promise<http.Server>((resolve) => {
@@ -412,6 +414,73 @@ describe("API: safe to expose (limits, headers, admin listener, secrets, HTTP se
       const second = await request(base, "GET", tradability(true));
       expect(errorOf(second).code).to.equal("node_unavailable");
       expect(hang.requests()).to.equal(1);
+    });
+  });
+
+  describe("the portal at /", function () {
+    let portal: string;
+    before(function () {
+      portal = path.join(tmp, "portal");
+      mkdirSync(path.join(portal, "assets"), { recursive: true });
+      writeFileSync(path.join(portal, "index.html"), '<!doctype html><title>portal</title><script type="module" src="/assets/app-abc123.js"></script>');
+      writeFileSync(path.join(portal, "assets", "app-abc123.js"), "export {};\n");
+    });
+
+    it("serves the built portal under a CSP that allows its own origin only, its hashed files for good, HEAD, and 405 for other methods", async function () {
+      const base = await variant({ portalDir: portal });
+      const page = await request(base, "GET", "/");
+      expect(page.status).to.equal(200);
+      expect(page.headers["content-type"]).to.match(/^text\/html/);
+      expect(page.body).to.contain("/assets/app-abc123.js");
+      expect(page.headers["cache-control"]).to.equal("no-cache");
+      const csp = String(page.headers["content-security-policy"]);
+      expect(csp).to.equal(PORTAL_CSP);
+      // Nothing from another origin, no inline code: only 'self' (and data:/blob: images) anywhere.
+      for (const d of csp.split("; ")) expect(d, d).to.match(/^[a-z-]+( ('self'|'none'|data:|blob:))+$/);
+      for (const d of ["default-src 'none'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "font-src 'self'", "frame-ancestors 'none'"]) expect(csp).to.contain(d);
+      const js = await request(base, "GET", "/assets/app-abc123.js");
+      expect(js.status).to.equal(200);
+      expect(js.headers["content-type"]).to.match(/javascript/);
+      expect(js.headers["cache-control"]).to.contain("immutable");
+      expect(js.headers["content-security-policy"]).to.equal(PORTAL_CSP);
+      const head = await request(base, "HEAD", "/");
+      expect(head.status).to.equal(200);
+      expect(head.body).to.equal("");
+      const post = await request(base, "POST", "/");
+      expect(post.status).to.equal(405);
+      expect(post.headers.allow).to.equal("GET, HEAD");
+      expect(errorOf(post).code).to.equal("method_not_allowed");
+      for (const target of ["/assets/nope.js", "/assets/../../etc/passwd", "/assets/%2e%2e/%2e%2e/index.html", "/index.htm"]) {
+        const r = await request(base, "GET", target);
+        expect(r.status, target).to.equal(404);
+        expect(errorOf(r).code, target).to.equal("not_found");
+      }
+      // The API keeps its own headers.
+      expect((await request(base, "GET", "/v1/health")).headers["content-security-policy"]).not.to.equal(PORTAL_CSP);
+    });
+
+    it("answers / with a JSON 503 that says how to build the portal when it is not built", async function () {
+      const base = await variant({ portalDir: null });
+      const r = await request(base, "GET", "/");
+      expect(r.status).to.equal(503);
+      expect(errorOf(r).code).to.equal("portal_not_built");
+      expect(errorOf(r).message).to.contain("npm run build:portal");
+    });
+
+    it("finds the build in dist/portal of the package the server belongs to, compiled or from its sources", function () {
+      const pkg = path.join(tmp, "pkg");
+      for (const d of ["dist/server/api", "dist/portal", "server/api", "cache/drl-cli-x/server/api"]) mkdirSync(path.join(pkg, d), { recursive: true });
+      writeFileSync(path.join(pkg, "package.json"), "{}");
+      const portalDir = path.join(pkg, "dist", "portal");
+      expect(findPortalDir(path.join(pkg, "dist", "server", "api"))).to.equal(null); // not built yet
+      writeFileSync(path.join(portalDir, "index.html"), "<!doctype html>");
+      for (const from of ["dist/server/api", "server/api", "cache/drl-cli-x/server/api"]) expect(findPortalDir(path.join(pkg, from)), from).to.equal(portalDir);
+      // The nearest package.json decides: a package inside the checkout does not find the checkout's build.
+      mkdirSync(path.join(pkg, "node_modules", "other", "server", "api"), { recursive: true });
+      writeFileSync(path.join(pkg, "node_modules", "other", "package.json"), "{}");
+      expect(findPortalDir(path.join(pkg, "node_modules", "other", "server", "api"))).to.equal(null);
+      // This checkout's own server finds its build.
+      expect(findPortalDir()).to.equal(path.resolve(__dirname, "..", "dist", "portal"));
     });
   });
 

@@ -37,6 +37,7 @@ import { DEFAULT_LIMITS, bodyLimit, corsAllowList, inFlightAndTimeout, isProbe, 
 import { certificateRoutes, serverChainRpc } from "./certificates";
 import { openApiDocument } from "./openapi";
 import { verifyRoutes } from "./verify";
+import { findPortalDir, portalRoutes } from "./portal";
 import { readYourWrites, sendStateText, stampStateAnswers } from "./read-your-writes";
 
 export interface ApiContext {
@@ -48,8 +49,10 @@ export interface ApiContext {
   metrics: Metrics;
   confirmations: number;
   log?: (m: string) => void;
-  /** Extra routes (the portal) mounted before the 404 handler. */
+  /** Extra routes mounted before the 404 handler. */
   extend?: (app: express.Express) => void;
+  /** The built portal served at `/` (server/api/portal.ts); default: found beside the server; null: none. */
+  portalDir?: string | null;
   /** Rate limits, timeout, in-flight cap, body limit, CORS, lag bound (server/api/limits.ts); defaults if not given. */
   limits?: Partial<ApiLimits>;
   /** Removes secrets (the node URL's key) from messages before they are logged or answered. */
@@ -339,6 +342,7 @@ export function createApp(ctx: ApiContext): express.Express {
   app.use("/v1", v1);
   // /metrics is served by the admin listener only (server/admin.ts): here it is an unknown path.
 
+  app.use(portalRoutes(ctx.portalDir === undefined ? findPortalDir() : ctx.portalDir));
   ctx.extend?.(app);
 
   app.use((req: Request, res: Response) => {

@@ -12,12 +12,15 @@ import ts from "typescript";
 const ROOT = path.resolve(__dirname, "..", "..");
 const SOURCES = ["sdk", "server", "typechain-types", path.join("scripts", "lib")];
 
+const PORTAL_SOURCES = path.join(ROOT, "server", "portal");
+
 let built: { dir: string; main: string } | undefined;
 
 function transpileTree(from: string, to: string, options: ts.CompilerOptions): void {
   for (const entry of readdirSync(from)) {
     const src = path.join(from, entry);
     const dst = path.join(to, entry);
+    if (src === PORTAL_SOURCES) continue; // browser code, bundled by Vite; the server serves its build
     if (statSync(src).isDirectory()) {
       transpileTree(src, dst, options);
     } else if (entry.endsWith(".ts") && !entry.endsWith(".d.ts")) {

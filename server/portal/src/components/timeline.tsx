@@ -1,0 +1,118 @@
+/**
+ * The provenance timeline (GET /v1/assets/:id/history), oldest first: every event's block,
+ * time, transaction, plain-sentence summary and decoded fields. Pages are followed on their
+ * own up to a bound (so an asset with a long history still renders quickly), then on request.
+ */
+import { useEffect, useState } from "preact/hooks";
+import type { HistoryEvent } from "../../../../sdk/api/schemas";
+import { api, failureOf, type Failure } from "../api";
+import { Time } from "../dates";
+import { useI18n } from "../i18n";
+import { ErrorBox } from "./error-box";
+import { JsonFields } from "./json-fields";
+import { Mono } from "./values";
+
+const PAGE_SIZE = 200;
+/** Pages loaded without asking: 1,000 events. */
+const AUTO_PAGES = 5;
+
+interface State {
+  items: HistoryEvent[];
+  /** Where the next page starts; null once the last page is in. */
+  cursor: string | null;
+  loading: boolean;
+  failure: Failure | null;
+  /** No page has arrived yet. */
+  initial: boolean;
+}
+
+export function Timeline({ assetId }: { assetId: string }) {
+  const { t } = useI18n();
+  const [s, setS] = useState<State>({ items: [], cursor: null, loading: true, failure: null, initial: true });
+  // A new object asks for more: the cursor to start from and how many pages to follow.
+  const [request, setRequest] = useState<{ from: string | undefined; pages: number; n: number }>({ from: undefined, pages: AUTO_PAGES, n: 0 });
+
+  useEffect(() => {
+    let current = true;
+    (async () => {
+      setS((p) => ({ ...p, loading: true, failure: null }));
+      let cursor = request.from;
+      const seen = new Set<string>();
+      for (let i = 0; i < request.pages; i++) {
+        let page;
+        try {
+          page = await api.history(assetId, { limit: PAGE_SIZE, cursor });
+        } catch (e) {
+          if (current) setS((p) => ({ ...p, loading: false, failure: failureOf(e) }));
+          return;
+        }
+        if (!current) return;
+        const next = page.nextCursor;
+        // A cursor seen twice would loop on a misbehaving server: stop there.
+        const end = next === null || seen.has(next);
+        if (next !== null) seen.add(next);
+        setS((p) => ({ items: [...p.items, ...page.items], cursor: end ? null : next, loading: !end && i + 1 < request.pages, failure: null, initial: false }));
+        if (end) return;
+        cursor = next;
+      }
+    })();
+    return () => {
+      current = false;
+    };
+  }, [assetId, request]);
+
+  const loadMore = () => {
+    if (s.loading) return;
+    // After a failure, start again from where the last good page ended.
+    const from = s.cursor ?? undefined;
+    if (s.initial) setS({ items: [], cursor: null, loading: true, failure: null, initial: true });
+    setRequest((r) => ({ from, pages: AUTO_PAGES, n: r.n + 1 }));
+  };
+
+  return (
+    <div aria-busy={s.loading}>
+      {/* Only the count is announced: a screen reader reading out every arriving event would drown the page. */}
+      <p aria-live="polite">
+        {s.initial ? (s.loading ? t.loading : "") : s.items.length === 0 ? t.noEvents : t.eventsCount(s.items.length, s.cursor !== null)}
+      </p>
+      <ol class="timeline" data-testid="timeline">
+        {s.items.map((ev) => (
+          <li class="event" key={`${ev.block}-${ev.logIndex}`}>
+            <p class="event-summary" lang="en">
+              {ev.summary}
+            </p>
+            <p class="event-where">
+              <span class="event-name">
+                {ev.contract}.{ev.event}
+              </span>
+              {" · "}
+              <span>
+                {t.block} {ev.block}
+              </span>
+              {" · "}
+              <Time unix={ev.time} />
+            </p>
+            <p class="event-tx">
+              {t.tx} <Mono>{ev.tx}</Mono>
+              {ev.actor !== null && (
+                <>
+                  {" · "}
+                  {t.actor} <Mono>{ev.actor}</Mono>
+                </>
+              )}
+            </p>
+            <JsonFields fields={ev.args} />
+          </li>
+        ))}
+      </ol>
+      {s.failure && <ErrorBox failure={s.failure} onRetry={loadMore} />}
+      {!s.failure && s.cursor !== null && (
+        <p class="actions">
+          <button type="button" onClick={loadMore} aria-disabled={s.loading}>
+            {s.loading ? t.loadingMore : t.loadMore}
+          </button>
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,186 @@
+/**
+ * The portal in a real browser: Debian's Chromium driven by playwright-core, against
+ * `drl start --demo` (its own Anvil and server on free ports). Without Chromium the suite is
+ * skipped with one line saying why. Screenshots of each page at 1280 and 390 px go to
+ * .artifacts/portal/ (not committed).
+ */
+import { expect } from "chai";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { freePort } from "../sdk/cli/start/ports";
+import { PORTAL_CSP } from "../server/api/portal";
+import type { AssetList, Lineage } from "../sdk/api/schemas";
+import { buildCli, startDrl, type DrlStart } from "./helpers/cli";
+
+const CHROMIUM = process.env.DRL_CHROMIUM ?? "/usr/bin/chromium";
+const ARTIFACTS = path.resolve(__dirname, "..", ".artifacts", "portal");
+/** The flags TOOLCHAIN.md gives for a headless Chromium that reaches nothing on its own. */
+const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+
+describe("Portal in a browser (drl start --demo on its own Anvil)", function () {
+  this.timeout(300_000);
+  let tmp = "";
+  let node: DrlStart | undefined;
+  let browser: Browser | undefined;
+  let base = "";
+  /** Every request the pages made to another origin (there must be none). */
+  const foreign: string[] = [];
+  const consoleErrors: string[] = [];
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) {
+      console.log(`    portal browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set DRL_CHROMIUM)`);
+      this.skip();
+    }
+    tmp = mkdtempSync(path.join(tmpdir(), "drl-portal-"));
+    buildCli();
+    const [rpc, api] = [await freePort(), await freePort()];
+    node = startDrl(["--demo", "--data-dir", path.join(tmp, "data"), "--rpc-port", String(rpc), "--port", String(api)], { cwd: tmp, env: { DRL_DATA_DIR: path.join(tmp, "data") } });
+    await node.ready;
+    base = `http://127.0.0.1:${api}`;
+    await caughtUp(base, `http://127.0.0.1:${rpc}`);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    mkdirSync(ARTIFACTS, { recursive: true });
+  });
+
+  after(async function () {
+    await browser?.close();
+    if (node) {
+      node.child.kill("SIGINT");
+      await Promise.race([node.exited, new Promise((r) => setTimeout(r, 10_000))]);
+      node.killGroup();
+    }
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  /** A fresh page at `width` px that records foreign requests and console errors. */
+  async function open(width: number, hash = ""): Promise<Page> {
+    if (!browser) throw new Error("no browser");
+    const page = await browser.newPage({ viewport: { width, height: 900 } });
+    page.on("request", (r) => {
+      if (!r.url().startsWith(base) && !r.url().startsWith("data:")) foreign.push(r.url());
+    });
+    page.on("console", (m) => {
+      if (m.type() === "error") consoleErrors.push(m.text());
+    });
+    await page.goto(`${base}/${hash}`);
+    return page;
+  }
+
+  const shot = (page: Page, name: string, width: number) => page.screenshot({ path: path.join(ARTIFACTS, `${name}-${width}.png`), fullPage: true });
+
+  it("serves the portal at / under its Content-Security-Policy, and loads nothing from elsewhere", async function () {
+    const r = await fetch(`${base}/`);
+    expect(r.status).to.equal(200);
+    expect(r.headers.get("content-security-policy")).to.equal(PORTAL_CSP);
+    const page = await open(1280);
+    await page.getByRole("heading", { level: 1 }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).to.equal("zh-CN");
+    await shot(page, "search", 1280);
+    await page.close();
+    expect(foreign, foreign.join("\n")).to.deep.equal([]);
+    expect(consoleErrors.filter((e) => /Content Security Policy|Refused to/.test(e)), consoleErrors.join("\n")).to.deep.equal([]);
+  });
+
+  for (const width of [1280, 390]) {
+    it(`finds an asset by name and shows its holder and full history (${width} px)`, async function () {
+      const list = (await (await fetch(`${base}/v1/assets?q=Shenzhen`)).json()) as AssetList;
+      const asset = list.items[0];
+      if (!asset) throw new Error("the demo has no asset named Shenzhen…");
+      const history = (await (await fetch(`${base}/v1/assets/${asset.id}/history?limit=200`)).json()) as { items: unknown[] };
+
+      const page = await open(width);
+      await page.getByLabel(/搜索|Search/).first().fill("Shenzhen");
+      await page.keyboard.press("Enter");
+      const results = page.getByTestId("search-results");
+      await results.getByRole("link").first().waitFor();
+      await shot(page, "search-results", width);
+      await results.getByRole("link", { name: /Shenzhen/ }).first().click();
+
+      await page.getByTestId("asset-holder").waitFor();
+      if (!asset.holder) throw new Error(`asset ${asset.id} has no holder`);
+      expect(await page.getByTestId("asset-holder").textContent()).to.equal(asset.holder.address);
+      const events = page.getByTestId("timeline").locator(":scope > li");
+      expect(await waitForCount(events, history.items.length)).to.equal(history.items.length);
+      // Usable at this width: nothing wider than the viewport.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(width);
+      await shot(page, "asset", width);
+      await page.close();
+    });
+  }
+
+  it("lists a derived asset's parents as links that lead to each parent's page", async function () {
+    const list = (await (await fetch(`${base}/v1/assets?q=congestion`)).json()) as AssetList;
+    const derived = list.items[0];
+    if (!derived) throw new Error("the demo has no congestion index");
+    const lineage = (await (await fetch(`${base}/v1/assets/${derived.id}/lineage`)).json()) as Lineage;
+    const parentIds = lineage.edges.filter((e) => e.child === derived.id).map((e) => e.parent);
+    expect(parentIds.length).to.be.greaterThan(1);
+    const refOf = (id: string) => lineage.nodes.find((n) => n.id === id)?.registrationNumber ?? id;
+
+    const page = await open(1280, `#/asset/${derived.id}`);
+    const links = page.getByTestId("lineage-parents").getByRole("link");
+    await links.first().waitFor();
+    expect((await links.allTextContents()).sort()).to.deep.equal(parentIds.map(refOf).sort());
+    const parent = await links.first().textContent();
+    await links.first().click();
+    // The parent's own page, which lists the derived asset among its children.
+    await page.waitForFunction((ref) => decodeURIComponent(location.hash) === `#/asset/${ref}`, parent);
+    await page.getByTestId("lineage-children").getByRole("link", { name: derived.registrationNumber ?? `#${derived.id}` }).waitFor();
+    await page.getByTestId("timeline").locator(":scope > li").first().waitFor();
+    await shot(page, "lineage-parent", 1280);
+    await page.close();
+  });
+
+  it("says plainly when a ref is not in the ledger, instead of a blank page", async function () {
+    const page = await open(1280, "#/asset/999999");
+    const error = page.getByTestId("error");
+    await error.waitFor();
+    expect(await error.textContent()).to.contain("999999");
+    await shot(page, "unknown-asset", 1280);
+    await page.close();
+  });
+
+  it("switches the labels between Chinese and English and remembers the choice", async function () {
+    const page = await open(1280);
+    await page.getByRole("heading", { level: 1 }).waitFor();
+    const zh = await page.getByRole("heading", { level: 1 }).textContent();
+    await page.getByLabel(/语言|Language/).selectOption("en");
+    await page.waitForFunction(() => document.documentElement.lang === "en");
+    const en = await page.getByRole("heading", { level: 1 }).textContent();
+    expect(en).not.to.equal(zh);
+    await page.reload();
+    await page.waitForFunction(() => document.documentElement.lang === "en");
+    await page.close();
+  });
+});
+
+/** Polls a locator's count until it reaches `want` (or 15 s pass), and returns the count. */
+async function waitForCount(locator: ReturnType<Page["locator"]>, want: number): Promise<number> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const n = await locator.count();
+    if (n >= want || Date.now() > deadline) return n;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Waits until the server has indexed the chain's head (the demo's last block). */
+async function caughtUp(api: string, rpc: string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      const head = (await (await fetch(rpc, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_blockNumber", params: [] }) })).json()) as { result: string };
+      const h = (await (await fetch(`${api}/v1/health`)).json()) as { indexedBlock: number | null };
+      if ((h.indexedBlock ?? -1) >= Number(head.result)) return;
+    } catch {
+      // starting
+    }
+    if (Date.now() > deadline) throw new Error("the demo's server did not index the chain within 120 s");
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
