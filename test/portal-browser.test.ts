@@ -11,11 +11,13 @@ import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { freePort } from "../sdk/cli/start/ports";
 import { PORTAL_CSP } from "../server/api/portal";
+import type { AxeResults } from "axe-core";
 import type { AssetList, Lineage } from "../sdk/api/schemas";
 import { buildCli, startDrl, type DrlStart } from "./helpers/cli";
 
 const CHROMIUM = process.env.DRL_CHROMIUM ?? "/usr/bin/chromium";
 const ARTIFACTS = path.resolve(__dirname, "..", ".artifacts", "portal");
+const AXE = require.resolve("axe-core/axe.min.js");
 /** The flags TOOLCHAIN.md gives for a headless Chromium that reaches nothing on its own. */
 const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
@@ -133,6 +135,44 @@ describe("Portal in a browser (drl start --demo on its own Anvil)", function () 
     await page.getByTestId("timeline").locator(":scope > li").first().waitFor();
     await shot(page, "lineage-parent", 1280);
     await page.close();
+  });
+
+  it("has no serious or critical accessibility violations (axe-core) on any page so far, in either language", async function () {
+    if (!browser) throw new Error("no browser");
+    const list = (await (await fetch(`${base}/v1/assets?q=congestion`)).json()) as AssetList;
+    const derived = list.items[0];
+    if (!derived) throw new Error("the demo has no congestion index");
+    // axe is injected as a script, which the portal's own CSP refuses: this context alone bypasses it.
+    const context = await browser.newContext({ bypassCSP: true });
+    try {
+      const checks: [string, string, string, number][] = [
+        ["search", "#/", "h1", 1280],
+        ["results", "#/?q=Shenzhen", '[data-testid="search-results"] a', 1280],
+        ["asset", `#/asset/${derived.id}`, '[data-testid="timeline"] > li', 1280],
+        ["asset", `#/asset/${derived.id}`, '[data-testid="timeline"] > li', 390],
+        ["unknown asset", "#/asset/999999", '[data-testid="error"]', 1280],
+      ];
+      for (const lang of ["zh", "en"]) {
+        for (const [name, hash, ready, width] of checks) {
+          const page = await context.newPage();
+          await page.setViewportSize({ width, height: 900 });
+          await page.goto(`${base}/${hash}`);
+          await page.locator("#lang").selectOption(lang);
+          await page.locator(ready).first().waitFor();
+          await page.addScriptTag({ path: AXE });
+          const violations = await page.evaluate(async () => {
+            const axe = (window as unknown as { axe: { run(ctx: Document): Promise<AxeResults> } }).axe;
+            const r = await axe.run(document);
+            return r.violations.map((v) => ({ id: v.id, impact: v.impact ?? null, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
+          });
+          const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+          expect(bad, `${name} (${lang}, ${width} px): ${JSON.stringify(bad, null, 1)}`).to.deep.equal([]);
+          await page.close();
+        }
+      }
+    } finally {
+      await context.close();
+    }
   });
 
   it("says plainly when a ref is not in the ledger, instead of a blank page", async function () {
