@@ -95,6 +95,8 @@ describe("drl start and the drl CLI (child processes on their own Anvil)", funct
   it("prints the URLs and the accounts; dev accounts --json is one object keyed by name", () => {
     expect(node!.output()).to.contain(`http://127.0.0.1:${apiPort}/v1`);
     expect(node!.output()).to.contain(`http://127.0.0.1:${rpcPort}`);
+    // The same server serves the portal at its root (the checkout's build: npm test builds it).
+    expect(node!.output()).to.match(new RegExp(`Web portal +http://127\\.0\\.0\\.1:${apiPort}/\\n`));
     for (const name of ["registrar", "court", "exchange", "evaluator", "auditor", "regulator", ...Array.from({ length: 8 }, (_, i) => `holder${i + 1}`)]) {
       expect(accounts[name], name).to.match(/^0x[0-9a-fA-F]{40}$/);
       expect(node!.output()).to.contain(accounts[name]);

@@ -14,6 +14,7 @@ import path from "node:path";
 import { JsonRpcProvider, Network, type Signer } from "ethers";
 import { ServerConfigSchema } from "../../../server/config";
 import { startServer, type RunningServer } from "../../../server/server";
+import { findPortalDir } from "../../../server/api/portal";
 import { DeployConfigSchema, type DeployConfig } from "../../deploy/ledger";
 import { deployOrAttach, loadConfig } from "../../deploy/deployment";
 import { LedgerClient } from "../../ledger/client";
@@ -217,13 +218,15 @@ export async function runStart(opts: StartOptions, out: Output): Promise<Started
     }
 
     const accounts = opts.rpc === undefined ? devAccounts() : undefined;
-    out.result({ ...endpoints, apiUrl: `${apiUrl}/v1`, dataDir: dir, deployment: config.DRL_DEPLOYMENT, addresses: deployment.addresses, accounts }, () =>
+    const portalBuilt = findPortalDir() !== null;
+    out.result({ ...endpoints, apiUrl: `${apiUrl}/v1`, portalUrl: portalBuilt ? `${apiUrl}/` : null, dataDir: dir, deployment: config.DRL_DEPLOYMENT, addresses: deployment.addresses, accounts }, () =>
       [
         `The ledger is running (chain ${deployment.chainId}, deployed at block ${deployment.deployBlock}).`,
         "",
         fields([
           ["Chain (JSON-RPC)", rpcUrl],
           ["Provenance API", `${apiUrl}/v1   (health: ${apiUrl}/v1/health, OpenAPI: ${apiUrl}/v1/openapi.json)`],
+          ["Web portal", portalBuilt ? `${apiUrl}/` : "not built (npm run build:portal)"],
           ["tokenURI base", `${apiUrl}/v1/assets/`],
           ["Data directory", dir],
           ["Deployment file", config.DRL_DEPLOYMENT],
