@@ -12,7 +12,7 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { freePort } from "../sdk/cli/start/ports";
 import { PORTAL_CSP } from "../server/api/portal";
 import type { AxeResults } from "axe-core";
-import type { AssetList, Lineage } from "../sdk/api/schemas";
+import type { AssetList, AssetResponse, Lineage, Tradability } from "../sdk/api/schemas";
 import { buildCli, startDrl, type DrlStart } from "./helpers/cli";
 
 const CHROMIUM = process.env.DRL_CHROMIUM ?? "/usr/bin/chromium";
@@ -142,6 +142,9 @@ describe("Portal in a browser (drl start --demo on its own Anvil)", function () 
     const list = (await (await fetch(`${base}/v1/assets?q=congestion`)).json()) as AssetList;
     const derived = list.items[0];
     if (!derived) throw new Error("the demo has no congestion index");
+    const frozen = ((await (await fetch(`${base}/v1/assets?frozen=true`)).json()) as AssetList).items[0];
+    const buyer = ((await (await fetch(`${base}/v1/assets?q=Shenzhen`)).json()) as AssetList).items[0]?.holder?.address;
+    if (!frozen || !buyer) throw new Error("the demo has no frozen asset or no Shenzhen holder");
     // axe is injected as a script, which the portal's own CSP refuses: this context alone bypasses it.
     const context = await browser.newContext({ bypassCSP: true });
     try {
@@ -151,6 +154,8 @@ describe("Portal in a browser (drl start --demo on its own Anvil)", function () 
         ["asset", `#/asset/${derived.id}`, '[data-testid="timeline"] > li', 1280],
         ["asset", `#/asset/${derived.id}`, '[data-testid="timeline"] > li', 390],
         ["unknown asset", "#/asset/999999", '[data-testid="error"]', 1280],
+        ["pre-trade check", `#/check?asset=${frozen.id}&buyer=${buyer}&rights=holding`, '[data-testid="check-reasons"] > li', 1280],
+        ["pre-trade check", `#/check?asset=${frozen.id}&buyer=${buyer}&rights=holding`, '[data-testid="check-reasons"] > li', 390],
       ];
       for (const lang of ["zh", "en"]) {
         for (const [name, hash, ready, width] of checks) {
@@ -172,6 +177,48 @@ describe("Portal in a browser (drl start --demo on its own Anvil)", function () 
       }
     } finally {
       await context.close();
+    }
+  });
+
+  it("blocks a pre-trade check of the frozen asset with every reason, the court's case and the block it was computed at", async function () {
+    const frozen = ((await (await fetch(`${base}/v1/assets?frozen=true`)).json()) as AssetList).items[0];
+    if (!frozen) throw new Error("the demo has no frozen asset");
+    // A buyer who is a member but not the holder: the holder of another demo asset.
+    const all = ((await (await fetch(`${base}/v1/assets?limit=50`)).json()) as AssetList).items;
+    const buyer = all.map((a) => a.holder?.address).find((h) => h !== undefined && h !== frozen.holder?.address);
+    if (!buyer) throw new Error("need a buyer other than the frozen asset's holder");
+    const answer = (await (await fetch(`${base}/v1/assets/${frozen.id}/tradability?buyer=${buyer}&rights=holding`)).json()) as Tradability;
+    const asset = (await (await fetch(`${base}/v1/assets/${frozen.id}`)).json()) as AssetResponse;
+    expect(answer.tradable).to.equal(false);
+    expect(answer.reasons.map((r) => r.code)).to.include("Frozen");
+    const hold = asset.holds[0];
+    if (!hold) throw new Error("the frozen asset has no court hold");
+
+    for (const width of [1280, 390]) {
+      const page = await open(width, "#/check");
+      await page.locator("#check-asset").fill(frozen.registrationNumber ?? frozen.id);
+      await page.locator("#check-buyer").fill(buyer);
+      await page.locator("#check-rights").selectOption("holding");
+      await page.locator("#check-buyer").press("Enter");
+      const verdict = page.getByTestId("check-verdict");
+      await verdict.getByTestId("check-reasons").locator("li").first().waitFor();
+      const text = (await verdict.textContent()) ?? "";
+      expect(text).to.match(/不可交易|BLOCKED/);
+      const reasons = await verdict.getByTestId("check-reasons").locator(":scope > li").allTextContents();
+      expect(reasons.length, reasons.join("\n")).to.equal(answer.reasons.length);
+      answer.reasons.forEach((r, i) => {
+        expect(reasons[i], r.code).to.contain(r.message);
+        expect(reasons[i], r.code).to.contain(r.code);
+      });
+      // The court's hold is named under the reason it explains.
+      const frozenReason = reasons[answer.reasons.findIndex((r) => r.code === "Frozen")] ?? "";
+      expect(frozenReason.toLowerCase()).to.contain(hold.court.toLowerCase());
+      expect(frozenReason.toLowerCase()).to.contain(hold.caseHash.slice(0, 10).toLowerCase());
+      expect(await verdict.getByTestId("check-block").textContent()).to.contain(String(answer.asOfBlock));
+      // The check is linkable: the hash now carries it.
+      expect(decodeURIComponent(await page.evaluate(() => location.hash))).to.contain(`buyer=${buyer}`);
+      await shot(page, "check-frozen", width);
+      await page.close();
     }
   });
 

@@ -7,6 +7,7 @@ import { ErrorBoundary } from "./components/error-boundary";
 import { Shell } from "./components/shell";
 import { HTML_LANG, I18nContext, MESSAGES, initialLang, saveLang, type I18n, type Lang } from "./i18n";
 import { AssetPage } from "./pages/asset";
+import { CheckPage } from "./pages/check";
 import { NotFoundPage } from "./pages/not-found";
 import { SearchPage } from "./pages/search";
 import { pageKey, useRoute, type Route } from "./router";
@@ -17,6 +18,8 @@ function Page({ route }: { route: Route }) {
       return <SearchPage q={route.q} />;
     case "asset":
       return <AssetPage key={route.ref} assetRef={route.ref} />;
+    case "check":
+      return <CheckPage params={route} />;
     case "notFound":
       return <NotFoundPage path={route.path} />;
   }

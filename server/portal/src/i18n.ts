@@ -5,7 +5,7 @@
  */
 import { createContext } from "preact";
 import { useContext } from "preact/hooks";
-import type { AssetResponse, License, Pledge } from "../../../sdk/api/schemas";
+import type { AssetResponse, License, Pledge, Tradability } from "../../../sdk/api/schemas";
 
 export type Lang = "zh" | "en";
 export const LANGS: readonly Lang[] = ["zh", "en"];
@@ -15,12 +15,14 @@ export const HTML_LANG: Record<Lang, string> = { zh: "zh-CN", en: "en" };
 type Labels<T extends string> = Record<T, string>;
 type AssetStatus = AssetResponse["status"];
 type Clearance = AssetResponse["crossBorderClearances"][number];
+type ReasonCode = Tradability["reasons"][number]["code"];
 
 const en = {
   // Shell
   skipToContent: "Skip to main content",
   mainNav: "Main",
   navSearch: "Search",
+  navCheck: "Pre-trade check",
   language: "Language",
   languageName: { zh: "中文", en: "English" } satisfies Labels<Lang>,
   footer: "Read from the ledger's index through the provenance API; every answer states the block it reflects.",
@@ -40,6 +42,50 @@ const en = {
   moreResults: "More results",
   loadingMore: "Loading more…",
   partialNote: "The search stopped at its per-request bound before filling the page: more results may follow.",
+
+  // Pre-trade check
+  checkTitle: "Pre-trade check",
+  checkIntro: "Check, before a trade, whether the ledger's rules let the current holder sell this asset (or license a right of it) to the buyer.",
+  checkAsset: "Asset",
+  checkAssetHelp: "Asset id or registration number (DR-…)",
+  checkBuyer: "Buyer address",
+  checkBuyerHelp: "The buyer's 0x-prefixed 20-byte address",
+  checkRights: "Rights",
+  checkButton: "Check the trade",
+  checkPrompt: "Enter an asset and a buyer address, then check the trade.",
+  checking: "Checking…",
+  checkThisAsset: "Check a trade of this asset",
+  verdictHeading: "Verdict",
+  verdictTradable: "TRADABLE",
+  verdictBlocked: "BLOCKED",
+  reasonsHeading: "Reasons",
+  reasonsCount: (n: number) => `${n} check${n === 1 ? "" : "s"} failed, in the contracts' order.`,
+  noReasons: "Every check passed.",
+  firstReason: "answered by the on-chain pre-trade check",
+  reasonParty: "Party",
+  partySeller: "seller",
+  partyBuyer: "buyer",
+  computedAtBlock: (block: number) => `Computed at block ${block}`,
+  seller: "Seller (current holder)",
+  noSeller: "None (the asset has no holder)",
+  buyer: "Buyer",
+  frozenBy: "Frozen by court order",
+  frozenCase: "case",
+  pledgedTo: "Pledged to",
+  reasonName: {
+    OK: "No objection",
+    NotRegistered: "Not registered",
+    Disputed: "Disputed (admitted objection open)",
+    Frozen: "Frozen by a court",
+    Pledged: "Pledged",
+    Expired: "Registration expired",
+    Cancelled: "Registration cancelled",
+    CoreData: "Core data: may not be traded",
+    NotMember: "Not an active member",
+    CrossBorderNotCleared: "Cross-border provision not cleared",
+    NotHolder: "Seller is not the holder",
+    RightsNotClaimed: "Right not claimed by the registration",
+  } satisfies Labels<ReasonCode>,
 
   // Errors
   errorTitle: "Something went wrong",
@@ -293,6 +339,7 @@ const zh: Messages = {
   skipToContent: "跳到正文",
   mainNav: "主导航",
   navSearch: "搜索",
+  navCheck: "交易前检查",
   language: "语言",
   languageName: { zh: "中文", en: "English" },
   footer: "数据来自登记簿索引，经溯源 API 读取；每个答复都注明其对应的区块。",
@@ -311,6 +358,49 @@ const zh: Messages = {
   moreResults: "更多结果",
   loadingMore: "正在加载更多…",
   partialNote: "本次搜索在单次请求的检查上限处停止，尚未填满本页：可能还有更多结果。",
+
+  checkTitle: "交易前检查",
+  checkIntro: "在交易发生前，检查登记簿的规则是否允许当前持有人将此资产出售（或许可其某项权利）给买方。",
+  checkAsset: "资产",
+  checkAssetHelp: "资产编号或登记号（DR-…）",
+  checkBuyer: "买方地址",
+  checkBuyerHelp: "买方以 0x 开头的 20 字节地址",
+  checkRights: "权利",
+  checkButton: "检查交易",
+  checkPrompt: "输入资产和买方地址，然后检查交易。",
+  checking: "正在检查…",
+  checkThisAsset: "检查此资产的交易",
+  verdictHeading: "结论",
+  verdictTradable: "可以交易",
+  verdictBlocked: "不可交易",
+  reasonsHeading: "原因",
+  reasonsCount: (n) => `${n} 项检查未通过，按合约的检查顺序列出。`,
+  noReasons: "所有检查均已通过。",
+  firstReason: "链上交易前检查返回的原因",
+  reasonParty: "相关方",
+  partySeller: "卖方",
+  partyBuyer: "买方",
+  computedAtBlock: (block) => `按区块 ${block} 计算`,
+  seller: "卖方（当前持有人）",
+  noSeller: "无（资产没有持有人）",
+  buyer: "买方",
+  frozenBy: "依法院裁定查封",
+  frozenCase: "案件",
+  pledgedTo: "已质押给",
+  reasonName: {
+    OK: "无异议",
+    NotRegistered: "未登记",
+    Disputed: "有争议（已受理的异议未结）",
+    Frozen: "已被司法查封",
+    Pledged: "已质押",
+    Expired: "登记已过期",
+    Cancelled: "登记已注销",
+    CoreData: "核心数据：不得交易",
+    NotMember: "非有效会员",
+    CrossBorderNotCleared: "跨境提供未获许可",
+    NotHolder: "卖方不是持有人",
+    RightsNotClaimed: "登记未主张该权利",
+  },
 
   errorTitle: "出错了",
   badRequest: "登记簿拒绝了此请求：",

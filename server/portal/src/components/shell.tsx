@@ -38,6 +38,11 @@ export function Shell({ route, mainRef, children }: { route: Route; mainRef: Ref
                   {t.navSearch}
                 </a>
               </li>
+              <li>
+                <a href={href.check()} aria-current={route.page === "check" ? "page" : undefined}>
+                  {t.navCheck}
+                </a>
+              </li>
             </ul>
           </nav>
           <div class="lang-switch">

@@ -16,6 +16,7 @@ import { Timeline } from "../components/timeline";
 import { Fields, Mono, PartyText, WhereText } from "../components/values";
 import { Time } from "../dates";
 import { useI18n } from "../i18n";
+import { href } from "../router";
 import { useLoad } from "../use-load";
 
 export function AssetPage({ assetRef }: { assetRef: string }) {
@@ -74,6 +75,11 @@ function AssetView({ asset: a }: { asset: AssetResponse }) {
         </p>
         <StatusBadges asset={a} />
         <StatusDetails asset={a} />
+        <p class="asset-actions">
+          <a href={href.check({ asset: a.id })} data-testid="asset-check-link">
+            {t.checkThisAsset}
+          </a>
+        </p>
       </header>
 
       <div class="asset-grid">
