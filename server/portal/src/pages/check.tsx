@@ -99,47 +99,27 @@ export function CheckPage({ params }: { params: CheckParams }) {
       <h1>{t.checkTitle}</h1>
       <p class="hint">{t.checkIntro}</p>
       <form class="check-form" onSubmit={submit}>
-        <div class="form-field">
-          <label for="check-asset">{t.checkAsset}</label>
-          <input
-            id="check-asset"
-            name="asset"
-            type="text"
-            value={asset}
-            onInput={(e) => setAsset(e.currentTarget.value)}
-            aria-describedby={describedBy("asset", true)}
-            aria-invalid={bad === "asset" ? true : undefined}
-            required
-            autocomplete="off"
-            spellcheck={false}
-            maxLength={100}
-          />
-          <p id="check-asset-help" class="help">
-            {t.checkAssetHelp}
-          </p>
-          <FieldError id="check-asset-error" message={fieldMessage("asset")} />
-        </div>
-        <div class="form-field">
-          <label for="check-buyer">{t.checkBuyer}</label>
-          <input
-            id="check-buyer"
-            name="buyer"
-            type="text"
-            value={buyer}
-            onInput={(e) => setBuyer(e.currentTarget.value)}
-            aria-describedby={describedBy("buyer", true)}
-            aria-invalid={bad === "buyer" ? true : undefined}
-            required
-            autocomplete="off"
-            spellcheck={false}
-            maxLength={100}
-            class="mono-input"
-          />
-          <p id="check-buyer-help" class="help">
-            {t.checkBuyerHelp}
-          </p>
-          <FieldError id="check-buyer-error" message={fieldMessage("buyer")} />
-        </div>
+        <TextField
+          field="asset"
+          label={t.checkAsset}
+          help={t.checkAssetHelp}
+          value={asset}
+          onInput={setAsset}
+          describedBy={describedBy("asset", true)}
+          invalid={bad === "asset"}
+          message={fieldMessage("asset")}
+        />
+        <TextField
+          field="buyer"
+          label={t.checkBuyer}
+          help={t.checkBuyerHelp}
+          value={buyer}
+          onInput={setBuyer}
+          describedBy={describedBy("buyer", true)}
+          invalid={bad === "buyer"}
+          message={fieldMessage("buyer")}
+          mono
+        />
         <div class="form-field">
           <label for="check-rights">{t.checkRights}</label>
           <select
@@ -190,5 +170,43 @@ function FieldError({ id, message }: { id: string; message: FieldMessage | null 
     <p id={id} class="field-error" lang={message.fromApi ? "en" : undefined}>
       {message.text}
     </p>
+  );
+}
+
+/** A labelled text input of the form, with its help line and, after a refusal, the API's message. */
+function TextField(props: {
+  field: "asset" | "buyer";
+  label: string;
+  help: string;
+  value: string;
+  onInput: (v: string) => void;
+  describedBy: string | undefined;
+  invalid: boolean;
+  message: FieldMessage | null;
+  mono?: boolean;
+}) {
+  const id = `check-${props.field}`;
+  return (
+    <div class="form-field">
+      <label for={id}>{props.label}</label>
+      <input
+        id={id}
+        name={props.field}
+        type="text"
+        value={props.value}
+        onInput={(e) => props.onInput(e.currentTarget.value)}
+        aria-describedby={props.describedBy}
+        aria-invalid={props.invalid ? true : undefined}
+        required
+        autocomplete="off"
+        spellcheck={false}
+        maxLength={100}
+        class={props.mono ? "mono-input" : undefined}
+      />
+      <p id={`${id}-help`} class="help">
+        {props.help}
+      </p>
+      <FieldError id={`${id}-error`} message={props.message} />
+    </div>
   );
 }
