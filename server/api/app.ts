@@ -51,7 +51,7 @@ export interface ApiContext {
   log?: (m: string) => void;
   /** Extra routes mounted before the 404 handler. */
   extend?: (app: express.Express) => void;
-  /** The built portal served at `/` (server/api/portal.ts); default: found beside the server; null: none. */
+  /** The built portal served at `/` (server/api/portal.ts); default: dist/portal of the server's package (findPortalDir); null: none. */
   portalDir?: string | null;
   /** Rate limits, timeout, in-flight cap, body limit, CORS, lag bound (server/api/limits.ts); defaults if not given. */
   limits?: Partial<ApiLimits>;

@@ -43,28 +43,8 @@ export function Lineage({ assetId }: { assetId: string }) {
   const descendants = l.nodes.filter((n) => n.depth > 1).sort((a, b) => a.depth - b.depth);
   return (
     <div class="lineage">
-      <div>
-        <h3 id="lineage-parents">{t.parents}</h3>
-        {parents.length === 0 && <p class="none">{t.noParents}</p>}
-        <ul class="link-list" data-testid="lineage-parents" aria-labelledby="lineage-parents">
-          {parents.map((p) => (
-            <li key={p.node.id}>
-              <NodeLink node={p.node} licence={p.licence} />
-            </li>
-          ))}
-        </ul>
-      </div>
-      <div>
-        <h3 id="lineage-children">{t.children}</h3>
-        {children.length === 0 && <p class="none">{t.noChildren}</p>}
-        <ul class="link-list" data-testid="lineage-children" aria-labelledby="lineage-children">
-          {children.map((c) => (
-            <li key={c.node.id}>
-              <NodeLink node={c.node} licence={c.licence} />
-            </li>
-          ))}
-        </ul>
-      </div>
+      <Relatives id="lineage-parents" title={t.parents} none={t.noParents} items={parents} />
+      <Relatives id="lineage-children" title={t.children} none={t.noChildren} items={children} />
       {ancestors.length > 0 && (
         <div>
           <h3>{t.ancestors}</h3>
@@ -90,6 +70,23 @@ export function Lineage({ assetId }: { assetId: string }) {
         </div>
       )}
       {l.truncated && <p class="note">{t.lineageTruncated}</p>}
+    </div>
+  );
+}
+
+/** The direct parents or children: a titled list of links (its id is also its test hook). */
+function Relatives({ id, title, none, items }: { id: string; title: string; none: string; items: { node: Node; licence: string }[] }) {
+  return (
+    <div>
+      <h3 id={id}>{title}</h3>
+      {items.length === 0 && <p class="none">{none}</p>}
+      <ul class="link-list" data-testid={id} aria-labelledby={id}>
+        {items.map((r) => (
+          <li key={r.node.id}>
+            <NodeLink node={r.node} licence={r.licence} />
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }
