@@ -139,6 +139,41 @@ const MUTATIONS: Mutation[] = [
     find: "if (l.flags & FLAG_REVOCABLE == 0) revert NotRevocable(licenseId);",
     replace: "",
   },
+  {
+    id: "incentive-annulled-first",
+    description: "the bureau records an incentive for an annulled first",
+    file: "contracts/incentives/IncentiveRegistry.sol",
+    find: "if (!first.set || first.annulled) revert FirstNotEarned(assetId, m);",
+    replace: "if (!first.set) revert FirstNotEarned(assetId, m);",
+  },
+  {
+    id: "incentive-unrecorded-first",
+    description: "the bureau records an incentive for a first that never happened",
+    file: "contracts/incentives/IncentiveRegistry.sol",
+    find: "if (!first.set || first.annulled) revert FirstNotEarned(assetId, m);",
+    replace: "if (first.annulled) revert FirstNotEarned(assetId, m);",
+  },
+  {
+    id: "incentive-twice",
+    description: "the same first gets two live incentives at one level (counted twice)",
+    file: "contracts/incentives/IncentiveRegistry.sol",
+    find: "return i.amount != 0 && !i.revoked && i.milestoneAt == firstAt;",
+    replace: "return false;",
+  },
+  {
+    id: "incentive-stale-recording",
+    description: "an annulled recording's incentive blocks the incentive of a later genuine first",
+    file: "contracts/incentives/IncentiveRegistry.sol",
+    find: "return i.amount != 0 && !i.revoked && i.milestoneAt == firstAt;",
+    replace: "return i.amount != 0 && !i.revoked;",
+  },
+  {
+    id: "incentive-revoke-twice",
+    description: "a withdrawn incentive is withdrawn again",
+    file: "contracts/incentives/IncentiveRegistry.sol",
+    find: "if (current.amount == 0 || current.revoked) revert IncentiveNotRecorded(assetId, m, l);",
+    replace: "if (current.amount == 0) revert IncentiveNotRecorded(assetId, m, l);",
+  },
 ];
 
 /** Test files of the server, the CLI and the API client (their own Anvil node or no chain at all): left out, as in `npm run coverage`. */

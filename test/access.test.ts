@@ -128,6 +128,7 @@ function holderOf(w: World, role: RoleName): HardhatEthersSigner {
     REGULATOR: w.regulator,
     COURT: w.court,
     GUARDIAN: w.admin,
+    BUREAU: w.bureau,
     ADJUDICATOR: w.court,
     OPENING_ATTESTER: w.regulator,
     FINANCING_ATTESTER: w.auditor,
@@ -147,6 +148,7 @@ function accountsOf(w: World): Record<PersonRole, HardhatEthersSigner[]> {
     REGULATOR: [w.regulator],
     COURT: [w.court, w.court2],
     GUARDIAN: [w.admin],
+    BUREAU: [w.bureau],
   };
 }
 
@@ -262,6 +264,13 @@ const STOP_CASES: StopCase[] = [
     duty: (f) => ({
       caller: f.evaluator,
       send: async () => f.ledger.valuations.connect(f.evaluator).record(f.forRecords, 0, 1_000n, CNY, (await time.latest()) - DAY, h()),
+    }),
+  },
+  {
+    key: "incentives",
+    duty: (f) => ({
+      caller: f.bureau,
+      send: async () => f.ledger.incentives.connect(f.bureau).recordIncentive(f.forRecords, 0, 0, 1_000n, CNY, h()),
     }),
   },
   {

@@ -20,6 +20,7 @@ library Roles {
     uint64 internal constant REGULATOR = 5;
     uint64 internal constant COURT = 6;
     uint64 internal constant GUARDIAN = 17; // the emergency stop (EmergencyStop.stop)
+    uint64 internal constant BUREAU = 18; // the pilot zone's bureau: records the incentives paid for firsts
 
     /// @dev Capabilities shared by two institutions.
     uint64 internal constant ADJUDICATOR = 7; // registrar and court: admit objections

@@ -200,5 +200,7 @@ enum Field {
     Deadline,
     Exchange,
     BaseURI,
-    Targets
+    Targets,
+    Level,
+    Amount
 }

@@ -45,6 +45,7 @@ export const FUNCTION_ROLES: Partial<Record<LedgerName, Partial<Record<RoleName,
   tradeDesk: { EXCHANGE: ["list", "tradeHolding", "tradeLicense"] },
   valuations: { EVALUATOR: ["record"] },
   emergencyStop: { GUARDIAN: ["stop"] },
+  incentives: { BUREAU: ["recordIncentive", "revokeIncentive"] },
   pledges: {
     COURT: ["courtEnforce"],
   },

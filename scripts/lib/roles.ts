@@ -8,6 +8,7 @@ export const ROLES = {
   REGULATOR: 5n,
   COURT: 6n,
   GUARDIAN: 17n,
+  BUREAU: 18n,
   ADJUDICATOR: 7n,
   OPENING_ATTESTER: 8n,
   FINANCING_ATTESTER: 9n,
@@ -24,7 +25,7 @@ export const ROLES = {
 export type RoleName = keyof typeof ROLES;
 
 /** Roles that people and institutions hold (the deployment config names their accounts). */
-export const PERSON_ROLES = ["REGISTRAR", "EXCHANGE", "EVALUATOR", "AUDITOR", "REGULATOR", "COURT", "GUARDIAN"] as const;
+export const PERSON_ROLES = ["REGISTRAR", "EXCHANGE", "EVALUATOR", "AUDITOR", "REGULATOR", "COURT", "GUARDIAN", "BUREAU"] as const;
 export type PersonRole = (typeof PERSON_ROLES)[number];
 
 /**
@@ -39,6 +40,7 @@ export const CAPABILITIES: Record<PersonRole, RoleName[]> = {
   REGULATOR: ["OPENING_ATTESTER"],
   COURT: ["ADJUDICATOR"],
   GUARDIAN: [],
+  BUREAU: [],
 };
 
 /** Roles held by ledger contracts only. */

@@ -16,6 +16,8 @@ export const MEMBER_STATUS = ["none", "active", "suspended", "retired"] as const
 export const JURISDICTION = ["domestic", "foreign"] as const;
 export const TERRITORY = ["domestic", "crossBorder"] as const;
 export const MILESTONE = ["registration", "listing", "trade", "financialStatements", "opening", "financing"] as const;
+/** IncentiveRegistry.Level: who paid an incentive for a first (the matching-fund rule's ratio per level). */
+export const INCENTIVE_LEVEL = ["national", "municipal"] as const;
 /** MilestoneRegistry.Treatment (the `detail` of a financial-statements first). */
 export const TREATMENT = ["inventory", "intangibleAsset"] as const;
 export const DELIVERY_MODE = ["plaintext", "privacyComputing", "api", "sandbox"] as const;
@@ -179,5 +181,7 @@ export const FIELD = [
   "exchange",
   "baseURI",
   "targets",
+  "level",
+  "amount",
 ] as const;
 export type FieldName = (typeof FIELD)[number];

@@ -25,6 +25,7 @@ export const DEV_ACCOUNT_INDEX = {
   holder6: 12,
   holder7: 13,
   holder8: 14,
+  bureau: 15,
 } as const;
 export type DevAccountName = keyof typeof DEV_ACCOUNT_INDEX;
 export const DEV_ACCOUNT_NAMES = Object.keys(DEV_ACCOUNT_INDEX) as DevAccountName[];
@@ -46,6 +47,7 @@ export const DEV_ACCOUNT_ROLE: Record<DevAccountName, string> = {
   holder6: "member",
   holder7: "member",
   holder8: "member (foreign)",
+  bureau: "pilot-zone bureau (BUREAU): records incentives paid for firsts",
 };
 
 export const isDevAccountName = (name: string): name is DevAccountName => Object.hasOwn(DEV_ACCOUNT_INDEX, name);

@@ -14,6 +14,7 @@ import {
   DisputeResolution__factory,
   EmergencyStop__factory,
   EvidenceAnchor__factory,
+  IncentiveRegistry__factory,
   LicenseRegistry__factory,
   MemberRegistry__factory,
   MilestoneRegistry__factory,
@@ -27,6 +28,7 @@ import {
   type DisputeResolution,
   type EmergencyStop,
   type EvidenceAnchor,
+  type IncentiveRegistry,
   type LicenseRegistry,
   type MemberRegistry,
   type MilestoneRegistry,
@@ -69,6 +71,7 @@ export interface Ledger {
   pledges: PledgeRegistry;
   evidence: EvidenceAnchor;
   emergencyStop: EmergencyStop;
+  incentives: IncentiveRegistry;
 }
 
 export type LedgerName = keyof Ledger;
@@ -88,6 +91,7 @@ export const LEDGER_CONTRACTS: Record<LedgerName, string> = {
   pledges: "PledgeRegistry",
   evidence: "EvidenceAnchor",
   emergencyStop: "EmergencyStop",
+  incentives: "IncentiveRegistry",
 };
 
 /** The typechain factory of each ledger entry: bytecode and ABI without Hardhat's artifacts. */
@@ -105,6 +109,7 @@ export const LEDGER_FACTORIES = {
   pledges: PledgeRegistry__factory,
   evidence: EvidenceAnchor__factory,
   emergencyStop: EmergencyStop__factory,
+  incentives: IncentiveRegistry__factory,
 } as const satisfies Record<LedgerName, { abi: unknown; connect(address: string, runner?: ContractRunner | null): unknown }>;
 
 /** The ABI of each ledger entry, as the deployment file records it. */
@@ -145,6 +150,7 @@ export async function deployLedger(admin: Signer, config: Pick<DeployConfig, "ar
   const pledges = await deployed(new PledgeRegistry__factory(admin).deploy(m, r, await milestones.getAddress(), await disputes.getAddress()));
   const evidence = await deployed(new EvidenceAnchor__factory(admin).deploy());
   const emergencyStop = await deployed(new EmergencyStop__factory(admin).deploy(m));
+  const incentives = await deployed(new IncentiveRegistry__factory(admin).deploy(m, await milestones.getAddress()));
   const ledger: Ledger = {
     manager,
     members,
@@ -159,6 +165,7 @@ export async function deployLedger(admin: Signer, config: Pick<DeployConfig, "ar
     pledges,
     evidence,
     emergencyStop,
+    incentives,
   };
   await wireModules(ledger);
   await labelRoles(ledger);
@@ -282,5 +289,6 @@ export function attachLedger(addresses: Record<LedgerName, string>, runner: Cont
     pledges: PledgeRegistry__factory.connect(addresses.pledges, runner),
     evidence: EvidenceAnchor__factory.connect(addresses.evidence, runner),
     emergencyStop: EmergencyStop__factory.connect(addresses.emergencyStop, runner),
+    incentives: IncentiveRegistry__factory.connect(addresses.incentives, runner),
   };
 }

@@ -14,6 +14,7 @@ import {
   EvidenceAnchor__factory,
   IAssetRuleErrors__factory,
   ILedgerErrors__factory,
+  IncentiveRegistry__factory,
   ISignatureErrors__factory,
   LicenseRegistry__factory,
   MemberRegistry__factory,
@@ -38,6 +39,7 @@ export const LEDGER_ABIS: Record<LedgerKey, InterfaceAbi> = {
   valuations: ValuationRegistry__factory.abi,
   pledges: PledgeRegistry__factory.abi,
   evidence: EvidenceAnchor__factory.abi,
+  incentives: IncentiveRegistry__factory.abi,
   emergencyStop: EmergencyStop__factory.abi,
 };
 

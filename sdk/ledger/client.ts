@@ -19,6 +19,7 @@ import {
   DisputeResolution__factory,
   EmergencyStop__factory,
   EvidenceAnchor__factory,
+  IncentiveRegistry__factory,
   LicenseRegistry__factory,
   MemberRegistry__factory,
   MilestoneRegistry__factory,
@@ -32,6 +33,7 @@ import {
   type DisputeResolution,
   type EmergencyStop,
   type EvidenceAnchor,
+  type IncentiveRegistry,
   type LicenseRegistry,
   type MemberRegistry,
   type MilestoneRegistry,
@@ -120,6 +122,7 @@ export interface LedgerContracts {
   pledges: PledgeRegistry;
   evidence: EvidenceAnchor;
   emergencyStop: EmergencyStop;
+  incentives: IncentiveRegistry;
 }
 
 const coder = AbiCoder.defaultAbiCoder();
@@ -174,6 +177,7 @@ export class LedgerClient {
       valuations: ValuationRegistry__factory.connect(a.valuations, r),
       pledges: PledgeRegistry__factory.connect(a.pledges, r),
       evidence: EvidenceAnchor__factory.connect(a.evidence, r),
+      incentives: IncentiveRegistry__factory.connect(a.incentives, r),
       emergencyStop: EmergencyStop__factory.connect(a.emergencyStop, r),
     };
   }
@@ -689,6 +693,16 @@ export class LedgerClient {
   async annulMilestone(input: z.input<typeof I.AnnulMilestoneInput>): Promise<TxResult> {
     const m = I.parseInput(I.AnnulMilestoneInput, input);
     return this.send(() => this.contracts.milestones.annul(m.assetId, m.kind, m.reasonHash));
+  }
+  /** The bureau records an incentive (national or municipal) paid for a first; the first must be recorded and not annulled. */
+  async recordIncentive(input: z.input<typeof I.IncentiveInput>): Promise<TxResult> {
+    const i = I.parseInput(I.IncentiveInput, input);
+    return this.send(() => this.contracts.incentives.recordIncentive(i.assetId, i.kind, i.level, i.amount, i.currency, i.evidenceHash));
+  }
+  /** The bureau withdraws an incentive recorded in error. */
+  async revokeIncentive(input: z.input<typeof I.RevokeIncentiveInput>): Promise<TxResult> {
+    const i = I.parseInput(I.RevokeIncentiveInput, input);
+    return this.send(() => this.contracts.incentives.revokeIncentive(i.assetId, i.kind, i.level, i.reasonHash));
   }
   async confirmGrade(input: z.input<typeof I.ConfirmGradeInput>): Promise<TxResult> {
     const g = I.parseInput(I.ConfirmGradeInput, input);

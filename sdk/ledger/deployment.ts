@@ -24,6 +24,7 @@ export const LEDGER_KEYS = [
   "pledges",
   "evidence",
   "emergencyStop",
+  "incentives",
 ] as const;
 export type LedgerKey = (typeof LEDGER_KEYS)[number];
 

@@ -14,6 +14,7 @@ import {
   EXPORT_MECHANISM,
   JURISDICTION,
   MEMBER_TYPE,
+  INCENTIVE_LEVEL,
   MILESTONE,
   PERSONAL_INFO,
   PLEDGE_ACTION,
@@ -308,6 +309,11 @@ export const MilestoneInput = z
       ctx.addIssue({ code: "custom", path: ["detail"], message: "applies only to financialStatements" });
   });
 export const AnnulMilestoneInput = z.object({ assetId: Id, kind: named(MILESTONE), reasonHash: Bytes32 }).strict();
+/** The bureau records an incentive paid for a first: `amount` in the currency's minor unit (fen). */
+export const IncentiveInput = z
+  .object({ assetId: Id, kind: named(MILESTONE), level: named(INCENTIVE_LEVEL), amount: uint(128, 1n), currency: Currency, evidenceHash: Bytes32 })
+  .strict();
+export const RevokeIncentiveInput = z.object({ assetId: Id, kind: named(MILESTONE), level: named(INCENTIVE_LEVEL), reasonHash: Bytes32 }).strict();
 
 export const ConfirmGradeInput = z.object({ assetId: Id, grade: named(SECURITY_GRADE), reportHash: Bytes32 }).strict();
 export const DeidReviewInput = z.object({ applicant: NonZeroAddress, contentHash: Bytes32, passed: z.boolean(), reportHash: Bytes32 }).strict();

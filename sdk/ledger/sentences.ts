@@ -8,6 +8,7 @@ import {
   ASSET_KIND,
   ASSET_STATUS,
   FIELD,
+  INCENTIVE_LEVEL,
   MILESTONE,
   OBJECTION_STATUS,
   PLEDGE_STATUS,
@@ -45,6 +46,9 @@ const ENUM_ARGS: Record<string, Record<string, readonly string[]>> = {
   AutomaticMilestone: { kind: MILESTONE },
   MilestoneAlreadyRecorded: { kind: MILESTONE },
   MilestoneNotRecorded: { kind: MILESTONE },
+  FirstNotEarned: { kind: MILESTONE },
+  IncentiveAlreadyRecorded: { kind: MILESTONE, level: INCENTIVE_LEVEL },
+  IncentiveNotRecorded: { kind: MILESTONE, level: INCENTIVE_LEVEL },
   ProductFormMismatch: { kind: ASSET_KIND, productForm: PRODUCT_FORM },
   SourceParentsMismatch: { sourceType: SOURCE_TYPE },
   ZeroHash: { field: FIELD },
@@ -211,6 +215,10 @@ export const ERROR_SENTENCES: Record<string, (a: Args) => string> = {
   AutomaticMilestone: (a) => `the ${s(a.kind)} first is recorded automatically, not attested`,
   MilestoneAlreadyRecorded: (a) => `asset ${s(a.assetId)} already has its ${s(a.kind)} first`,
   MilestoneNotRecorded: (a) => `asset ${s(a.assetId)} has no ${s(a.kind)} first to annul`,
+  // Incentives for firsts (the bureau)
+  FirstNotEarned: (a) => `asset ${s(a.assetId)} has no ${s(a.kind)} first in force (never recorded, or annulled): no incentive can be recorded for it`,
+  IncentiveAlreadyRecorded: (a) => `the ${s(a.kind)} first of asset ${s(a.assetId)} already has a ${s(a.level)} incentive (withdraw it first to correct it)`,
+  IncentiveNotRecorded: (a) => `the ${s(a.kind)} first of asset ${s(a.assetId)} has no ${s(a.level)} incentive in force to withdraw`,
   // Valuations and pledges
   ValuationDateInFuture: (a) => `the valuation date ${when(a.valuationDate)} is in the future`,
   WrongPledgeStatus: (a) => `pledge ${s(a.pledgeId)} is ${s(a.status)}, which does not allow this`,

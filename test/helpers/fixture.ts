@@ -73,6 +73,8 @@ export interface Actors {
   /** A second exchange and a second court (EXCHANGE / COURT roles). */
   exchange2: HardhatEthersSigner;
   court2: HardhatEthersSigner;
+  /** The pilot zone's bureau (BUREAU): records incentives paid for firsts. */
+  bureau: HardhatEthersSigner;
   /** Spare accounts with no role and no membership (key rotation, ...). */
   spare: HardhatEthersSigner[];
 }
@@ -156,7 +158,8 @@ export async function deployWorld(): Promise<World> {
     HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner,
   ];
   const [exchange2, court2] = [at(12), at(13)];
-  const spare = [14, 15, 16, 17, 18, 19].map(at);
+  const spare = [14, 15, 16, 17, 18].map(at);
+  const bureau = at(19);
   const ledger = await deployLedger(admin, { areaCode: AREA_CODE, baseURI: BASE_URI });
   await grantPersonRoles(ledger, {
     REGISTRAR: [registrar.address],
@@ -166,6 +169,7 @@ export async function deployWorld(): Promise<World> {
     REGULATOR: [regulator.address],
     COURT: [court.address, court2.address],
     GUARDIAN: [admin.address],
+    BUREAU: [bureau.address],
   });
   const admitted: [HardhatEthersSigner, string, number][] = [
     [alice, "Alice Data Co.", Jurisdiction.Domestic],
@@ -178,7 +182,7 @@ export async function deployWorld(): Promise<World> {
       .connect(registrar)
       .admit(who.address, ethers.id(`USCC:${name}`), name, MemberType.Enterprise, jurisdiction);
   }
-  return { ledger, admin, registrar, exchange, evaluator, auditor, regulator, court, alice, bob, carol, dave, outsider, exchange2, court2, spare };
+  return { ledger, admin, registrar, exchange, evaluator, auditor, regulator, court, alice, bob, carol, dave, outsider, exchange2, court2, bureau, spare };
 }
 
 /** Commits to an application (one block before its reveal) and returns the salt. */
