@@ -41,6 +41,17 @@ export const ServerConfigSchema = z.object({
     .default("")
     .transform((s) => s.split(",").map((o) => o.trim()).filter((o) => o !== ""))
     .pipe(z.array(z.url({ error: "must list origins such as https://portal.example" }).refine((o) => new URL(o).origin === o, "must be bare origins (scheme://host[:port], no path)"))),
+  /**
+   * A JSON-RPC endpoint of the chain that browsers may call directly (the portal's verify page
+   * then checks certificates itself, trusting no server); empty = verify through POST /v1/verify.
+   * It is shown to every visitor: never a URL carrying a provider key.
+   */
+  DRL_PORTAL_RPC_URL: z
+    .string()
+    .default("")
+    .pipe(z.union([z.literal(""), z.url({ error: "must be an http(s) URL, or empty" }).refine((u) => /^https?:\/\//.test(u), "must be an http(s) URL, or empty")])),
+  /** The matching-fund rule file (default deployments/config/matching-funds.json of the package). */
+  DRL_MATCHING_RULE: z.string().default(""),
   /** Proxy hops in front of the API whose X-Forwarded-For is trusted for the client address (0 = none). */
   DRL_TRUST_PROXY: int(0, 10).default(0),
   /** /v1/health answers 503 when the index lags the head by more blocks than this. */

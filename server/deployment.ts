@@ -20,6 +20,7 @@ export const INDEXED_CONTRACTS = [
   "valuations",
   "pledges",
   "evidence",
+  "incentives",
 ] as const;
 export type ContractKey = (typeof INDEXED_CONTRACTS)[number];
 

@@ -13,6 +13,7 @@ import { createMetrics, type Metrics } from "./metrics";
 import { scrubber } from "./redact";
 import { RpcClient } from "./rpc/client";
 import { IndexStore } from "./store/store";
+import { loadMatchingRule } from "../sdk/incentives/rule";
 
 /** A listener could not bind its address (most often: the port is in use by another process). */
 export class ListenError extends Error {
@@ -103,6 +104,8 @@ export async function startServer(config: ServerConfig, opts: StartOptions = {})
     log: (m) => log(`api: ${m}`),
     limits: api.limitsOf(config),
     scrub,
+    browserRpcUrl: config.DRL_PORTAL_RPC_URL === "" ? null : config.DRL_PORTAL_RPC_URL,
+    matchingRule: loadMatchingRule(config.DRL_MATCHING_RULE === "" ? undefined : config.DRL_MATCHING_RULE),
     ...(opts.extend ? { extend: opts.extend } : {}),
   });
   let admin: Awaited<ReturnType<typeof startAdmin>>;

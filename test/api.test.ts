@@ -9,6 +9,8 @@ import type { AnvilNode } from "./helpers/anvil";
 import { MEMBER_NAMES, runScenario, startAnvilWorld, type AnvilWorld, type ScenarioResult } from "./helpers/anvil-world";
 import { startTestServer, type TestServer } from "./helpers/indexer";
 import { ZeroAddress } from "ethers";
+import { computeClaim } from "../sdk/incentives/claim";
+import { loadMatchingRule } from "../sdk/incentives/rule";
 
 /**
  * Every endpoint of the provenance API against a chain with real transactions: runScenario
@@ -585,6 +587,36 @@ describe("Provenance API: every endpoint over real transactions (Anvil)", functi
     });
   });
 
+  describe("GET /v1/members/:address/licenses", function () {
+    it("lists the licences granted to a member as licensee, newest first, each with its state, in pages", async function () {
+      const carol = await api.memberLicenses(w.carol.address, { limit: 200 });
+      const ids = carol.items.map((l) => l.id);
+      expect(ids).to.include.members([s.licenseIds.sublicense, s.licenseIds.viaOffer].map(String));
+      for (const l of carol.items) expect(l.licensee.address).to.equal(w.carol.address);
+      expect(ids.map(Number)).to.deep.equal([...ids.map(Number)].sort((a, b) => b - a));
+      // Each state as /v1/licenses/:id gives it.
+      for (const l of carol.items) expect(l.state, l.id).to.equal((await api.license(l.id)).state);
+      const pages: string[] = [];
+      for await (const l of api.allMemberLicenses(w.carol.address, { limit: 1 })) pages.push(l.id);
+      expect(pages).to.deep.equal(ids);
+      expect(ids).not.to.include(String(s.licenseIds.root)); // bob's, not carol's
+      expect((await fetch(`${server.url}/v1/members/${w.outsider.address}/licenses`)).status).to.equal(404);
+      expect((await apiError(api.memberLicenses(w.carol.address, { limit: 0 }))).field).to.equal("limit");
+    });
+  });
+
+  describe("GET /v1/config", function () {
+    it("gives the trusted deployment and the matching-fund rule of its configuration file", async function () {
+      const c = await api.config();
+      expect(c.chain.chainId).to.equal(server.deployment.chainId);
+      expect(c.chain.addresses.registry).to.equal(w.addresses.registry);
+      expect(c.chain.addresses.incentives).to.equal(w.addresses.incentives);
+      expect(c.browserRpcUrl).to.equal(null);
+      expect(c.matchingRule).to.deep.equal(loadMatchingRule());
+      expect((await fetch(`${server.url}/v1/config?x=1`)).status).to.equal(400);
+    });
+  });
+
   describe("GET /v1/members/:address/milestones", function () {
     it("lists every first of every enterprise with tx hashes, within the period asked", async function () {
       const all: MilestoneItem[] = [];
@@ -606,6 +638,20 @@ describe("Provenance API: every endpoint over real transactions (Anvil)", functi
       expect(annulled?.annulled?.at.tx).to.equal(s.milestones.annulment.toLowerCase());
       const again = all.find((m) => m.tx === s.milestones.financing.toLowerCase());
       expect(again?.annulled).to.equal(null);
+      // The bureau's incentives sit on the recording they were paid for: the annulled one keeps
+      // its own; the genuine one has a municipal one and a national one withdrawn.
+      expect(annulled?.incentives.map((i) => [i.level, i.amount, i.revoked === null])).to.deep.equal([["national", "30000000", true]]);
+      expect(again?.incentives.map((i) => [i.level, i.amount, i.currency, i.bureau, i.revoked?.by ?? null])).to.deep.equal([
+        ["municipal", "20000000", "CNY", w.bureau.address, null],
+        ["national", "10000000", "CNY", w.bureau.address, w.bureau.address],
+      ]);
+      const claim = computeClaim(all.filter((m) => m.enterprise === again?.enterprise), loadMatchingRule());
+      const line = claim.firsts.find((f) => f.block === again?.block);
+      expect(line?.incentives.map((i) => [i.level, i.matching, i.notCounted])).to.deep.equal([
+        ["municipal", "10000000", null],
+        ["national", "0", "revoked"],
+      ]);
+      expect(claim.firsts.find((f) => f.block === annulled?.block)?.claim).to.equal("0");
 
       const alice = await api.milestones(w.alice.address, { limit: 200 });
       const times = alice.items.map((m) => m.at).sort((a, b) => a - b);

@@ -143,13 +143,20 @@ export class ProvenanceClient {
     return this.get(S.LicenseResponse, `/v1/licenses/${id}`);
   }
   member(address: string) {
-    return this.get(S.Member, `/v1/members/${address}`);
+    return this.get(S.Member, `/v1/members/${encodeURIComponent(address)}`);
   }
   memberAssets(address: string, page: { limit?: number; cursor?: string } = {}) {
-    return this.get(S.MemberAssets, `/v1/members/${address}/assets`, page);
+    return this.get(S.MemberAssets, `/v1/members/${encodeURIComponent(address)}/assets`, page);
   }
   milestones(address: string, q: { from?: string | number; to?: string | number; limit?: number; cursor?: string } = {}) {
-    return this.get(S.MemberMilestones, `/v1/members/${address}/milestones`, q);
+    return this.get(S.MemberMilestones, `/v1/members/${encodeURIComponent(address)}/milestones`, q);
+  }
+  memberLicenses(address: string, page: { limit?: number; cursor?: string } = {}) {
+    return this.get(S.MemberLicenses, `/v1/members/${encodeURIComponent(address)}/licenses`, page);
+  }
+  /** The chain, the browser JSON-RPC endpoint (if any) and the matching-fund rule this server uses. */
+  config() {
+    return this.get(S.PortalConfig, "/v1/config");
   }
   evidence(hash: string, q: { root?: string; proof?: string[]; anchorer?: string } = {}) {
     return this.get(S.Evidence, `/v1/evidence/${hash}`, { root: q.root, proof: q.proof?.join(","), anchorer: q.anchorer });
@@ -183,6 +190,9 @@ export class ProvenanceClient {
   }
   allMemberAssets(address: string, page: { limit?: number } = {}) {
     return allPages((cursor) => this.memberAssets(address, { ...page, cursor }));
+  }
+  allMemberLicenses(address: string, page: { limit?: number } = {}) {
+    return allPages((cursor) => this.memberLicenses(address, { ...page, cursor }));
   }
   allMilestones(address: string, q: { from?: string | number; to?: string | number; limit?: number } = {}) {
     return allPages((cursor) => this.milestones(address, { ...q, cursor }));

@@ -17,6 +17,7 @@ import {
   LICENSE_STATE,
   MEMBER_STATUS,
   MEMBER_TYPE,
+  INCENTIVE_LEVEL,
   MILESTONE,
   PERSONAL_INFO,
   PLEDGE_STATUS,
@@ -543,6 +544,20 @@ export const Member = z
 export type Member = z.infer<typeof Member>;
 export const MemberAssets = z.object({ address: Address, items: z.array(AssetSummary), ...listPage, ...asOf }).meta({ id: "MemberAssets" });
 
+/** An incentive the bureau recorded for a first (IncentiveRegistry.IncentiveRecorded). */
+export const Incentive = Where.extend({
+  level: z.enum(INCENTIVE_LEVEL),
+  amount: Amount.meta({ description: "in the currency's minor unit (fen for CNY)" }),
+  currency: z.string().regex(/^[A-Z]{3}$/).meta({ description: "ISO 4217" }),
+  evidenceHash: Bytes32,
+  bureau: Address,
+  revoked: z
+    .object({ by: Address, reasonHash: Bytes32, at: Where })
+    .nullable()
+    .meta({ description: "withdrawn by the bureau (recorded in error): it counts for nothing" }),
+}).meta({ id: "Incentive" });
+export type Incentive = z.infer<typeof Incentive>;
+
 export const MilestoneItem = Where.extend({
   assetId: DecimalId,
   kind: z.enum(MILESTONE),
@@ -555,6 +570,7 @@ export const MilestoneItem = Where.extend({
     .object({ by: Address, reasonHash: Bytes32, at: Where })
     .nullable()
     .meta({ description: "annulled by the registrar: the first earns nothing (a later event may record it again)" }),
+  incentives: z.array(Incentive).meta({ description: "the incentives the bureau recorded for this first, oldest first" }),
 }).meta({ id: "MilestoneItem" });
 export type MilestoneItem = z.infer<typeof MilestoneItem>;
 export const MemberMilestones = z
@@ -569,6 +585,38 @@ export const MemberMilestones = z
   })
   .meta({ id: "MemberMilestones" });
 export type MemberMilestones = z.infer<typeof MemberMilestones>;
+export const MemberLicenses = z
+  .object({ address: Address, items: z.array(License), ...listPage, ...asOf })
+  .meta({ id: "MemberLicenses", description: "licences (and sublicences) granted to this member as licensee, newest first" });
+export type MemberLicenses = z.infer<typeof MemberLicenses>;
+
+/** A ratio of the matching-fund rule: a decimal such as "1" or "0.5" (at most 4 decimals). */
+const Ratio = z.string().regex(/^(0|[1-9]\d{0,5})(\.\d{1,4})?$/, "must be a decimal ratio such as 1 or 0.5 (at most 4 decimals)");
+/**
+ * The pilot zone's matching-fund rule (deployments/config/matching-funds.json): for each
+ * incentive an enterprise received for a first, matching funds at the level's ratio, up to a
+ * cap per enterprise. Configuration, because the zone adjusts it.
+ */
+export const MatchingRule = z
+  .strictObject({
+    currency: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as CNY"),
+    minorUnitDigits: z.number().int().min(0).max(4),
+    ratios: z.strictObject({ national: Ratio, municipal: Ratio }),
+    capPerEnterprise: z.string().regex(/^(0|[1-9]\d{0,15})(\.\d{1,4})?$/, "must be an amount in the currency's major unit, such as 1000000"),
+    policy: z.string().min(1).max(500).meta({ description: "the policy the parameters come from, as the bureau cites it" }),
+  })
+  .meta({ id: "MatchingRule" });
+export type MatchingRule = z.infer<typeof MatchingRule>;
+
+/** GET /v1/config: what a browser needs beside the API (the portal reads it). */
+export const PortalConfig = z
+  .object({
+    chain: z.object({ network: z.string(), chainId: z.number().int().positive(), deployBlock: BlockNumber, addresses: z.record(z.string(), Address) }),
+    browserRpcUrl: z.string().nullable().meta({ description: "a JSON-RPC endpoint browsers may call directly to verify certificates; null: verify through POST /v1/verify" }),
+    matchingRule: MatchingRule,
+  })
+  .meta({ id: "PortalConfig" });
+export type PortalConfig = z.infer<typeof PortalConfig>;
 
 export const EvidenceAnchorInfo = z
   .object({

@@ -20,6 +20,7 @@ import {
   TradabilityQuery,
   type Tradability,
 } from "../../sdk/api/schemas";
+import type { MatchingRule, PortalConfig } from "../../sdk/api/schemas";
 import type { Deployment } from "../deployment";
 import type { Metrics } from "../metrics";
 import { RpcClient, RpcError } from "../rpc/client";
@@ -39,6 +40,7 @@ import { openApiDocument } from "./openapi";
 import { verifyRoutes } from "./verify";
 import { findPortalDir, portalRoutes } from "./portal";
 import { readYourWrites, sendStateText, stampStateAnswers } from "./read-your-writes";
+import { loadMatchingRule } from "../../sdk/incentives/rule";
 
 export interface ApiContext {
   store: IndexStore;
@@ -57,6 +59,10 @@ export interface ApiContext {
   limits?: Partial<ApiLimits>;
   /** Removes secrets (the node URL's key) from messages before they are logged or answered. */
   scrub?: (text: string) => string;
+  /** A chain JSON-RPC endpoint browsers may call (GET /v1/config; the portal's CSP allows it); null or absent: none. */
+  browserRpcUrl?: string | null;
+  /** The matching-fund rule (GET /v1/config); default: the package's deployments/config/matching-funds.json. */
+  matchingRule?: MatchingRule;
 }
 
 /** The registry's pre-trade views: the first failing check, and every failing check as a bit set. */
@@ -315,6 +321,29 @@ export function createApp(ctx: ApiContext): express.Express {
     );
   });
 
+  v1.get("/members/:address/licenses", async (req, res) => {
+    const { address } = parseOr400(AddressParams, req.params, "address");
+    const { limit, cursor } = parseOr400(PageQuery, req.query, "query");
+    res.json(
+      await read(async (q) => {
+        if (!(await q.member(address))) throw new NotFoundError(`member ${address}`);
+        return q.memberLicenses(address, limit, cursor);
+      }),
+    );
+  });
+
+  // What a browser needs beside the index: the trusted deployment, the chain endpoint it may
+  // call itself, and the matching-fund rule. Configuration: the same on every replica.
+  const portalConfig: PortalConfig = {
+    chain: { network: ctx.deployment.network, chainId: ctx.deployment.chainId, deployBlock: ctx.deployment.deployBlock, addresses: ctx.deployment.addresses },
+    browserRpcUrl: ctx.browserRpcUrl ?? null,
+    matchingRule: ctx.matchingRule ?? loadMatchingRule(),
+  };
+  v1.get("/config", (req, res) => {
+    parseOr400(PageQuery.pick({}), req.query, "query");
+    res.json(portalConfig);
+  });
+
   v1.get("/evidence/:hash", async (req, res) => {
     const { hash } = parseOr400(EvidenceParams, req.params, "hash");
     const { root, proof, anchorer } = parseOr400(EvidenceQuery, req.query, "query");
@@ -342,7 +371,7 @@ export function createApp(ctx: ApiContext): express.Express {
   app.use("/v1", v1);
   // /metrics is served by the admin listener only (server/admin.ts): here it is an unknown path.
 
-  app.use(portalRoutes(ctx.portalDir === undefined ? findPortalDir() : ctx.portalDir));
+  app.use(portalRoutes(ctx.portalDir === undefined ? findPortalDir() : ctx.portalDir, { browserRpcUrl: ctx.browserRpcUrl ?? null }));
   ctx.extend?.(app);
 
   app.use((req: Request, res: Response) => {

@@ -57,12 +57,14 @@ const OPERATIONS: Operation[] = [
   { path: "/v1/members/{address}/assets", summary: "The assets a member holds or applied for", params: S.AddressParams, query: S.PageQuery, response: S.MemberAssets, notFound: true },
   {
     path: "/v1/members/{address}/milestones",
-    summary: "An enterprise's firsts in a period, with evidence and transaction hashes; annulled firsts are shown as annulled",
+    summary: "An enterprise's firsts in a period, with evidence and transaction hashes and the incentives the bureau recorded for each; annulled firsts are shown as annulled",
     params: S.AddressParams,
     query: S.MilestonesQuery,
     response: S.MemberMilestones,
     notFound: true,
   },
+  { path: "/v1/members/{address}/licenses", summary: "The licences and sublicences granted to a member as licensee, newest first", params: S.AddressParams, query: S.PageQuery, response: S.MemberLicenses, notFound: true },
+  { path: "/v1/config", summary: "The trusted deployment, the chain endpoint browsers may call (or null), and the matching-fund rule", response: S.PortalConfig },
   {
     path: "/v1/evidence/{hash}",
     summary: "Whether an evidence hash is anchored (every party's anchor of it as a root, or of the root a proof leads to), and which ledger events cite it",

@@ -17,6 +17,7 @@ import type {
   License,
   Lineage,
   Member,
+  MemberLicenses,
   MemberMilestones,
   Pledge,
   TradabilityQuery,
@@ -463,6 +464,21 @@ export class Queries {
     return { assetId: id, active, ended, truncated: next !== null, cursor: next, asOfBlock: this.asOfBlock };
   }
 
+  /** The licences granted to `address` as licensee, newest first, `limit` at a time. */
+  async memberLicenses(address: string, limit: number, cursor: string | undefined): Promise<MemberLicenses> {
+    const { licenses } = await this.modules();
+    const prefix = K.licenseeLicensePrefix(licenses, address);
+    const before = cursor ? decodeCursor(cursor, prefix) : undefined;
+    const keys = await this.r.keys(prefix, { ...(before ? { lt: before } : {}), reverse: true, limit: limit + 1 });
+    const page = keys.slice(0, limit);
+    const last = page.at(-1);
+    const next = keys.length > limit && last ? encodeCursor(last) : null;
+    const stored = await this.r.getMany<StoredLicense>(page.map((k) => K.license(licenses, idFromKey(k))));
+    const items: License[] = [];
+    for (const l of stored) if (l) items.push(await this.licenseView(l));
+    return { address: getAddress(address), items, nextCursor: next, cursor: next, partial: false, asOfBlock: this.asOfBlock };
+  }
+
   async holderAt(id: string, atBlock: number): Promise<HolderAt> {
     const prefix = K.holderAtPrefix(id);
     const [row] = await this.r.entries<StoredHolder>(prefix, { lte: K.holderAt(id, atBlock), reverse: true, limit: 1 });
@@ -537,7 +553,7 @@ export class Queries {
       address: getAddress(address),
       from: from ?? null,
       to: to ?? null,
-      items: page.map(([, m]) => ({ ...m, kind: m.kind as MemberMilestones["items"][number]["kind"] })),
+      items: page.map(([, m]) => ({ ...m, kind: m.kind as MemberMilestones["items"][number]["kind"], incentives: m.incentives ?? [] })),
       // One range of the member's firsts: `limit` + 1 keys examined, never partial.
       nextCursor: next,
       cursor: next,

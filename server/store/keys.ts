@@ -56,6 +56,9 @@ export const K = {
   license: (module: string, id: string) => `lic:${mod(module)}:${padId(id)}`,
   assetLicense: (module: string, assetId: string, licenseId: string) => `alic:${mod(module)}:${padId(assetId)}:${padId(licenseId)}`,
   assetLicensePrefix: (module: string, assetId: string) => `alic:${mod(module)}:${padId(assetId)}:`,
+  /** A licence by its licensee (GET /v1/members/:address/licenses). */
+  licenseeLicense: (module: string, licensee: string, licenseId: string) => `llic:${mod(module)}:${lower(licensee)}:${padId(licenseId)}`,
+  licenseeLicensePrefix: (module: string, licensee: string) => `llic:${mod(module)}:${lower(licensee)}:`,
 
   member: (address: string) => `m:${lower(address)}`,
   /** A first as recorded (block and log position: an annulled first recorded again in the same second is another record). */
@@ -65,6 +68,8 @@ export const K = {
   milestoneAt: (enterprise: string, at: number) => `ms:${lower(enterprise)}:${pad(at, 12)}`,
   /** The current record of an asset's first of `kind` (StoredMilestonePointer: its K.milestone key). */
   milestoneOf: (assetId: string, kind: number) => `msp:${padId(assetId)}:${kind}`,
+  /** The latest incentive of a first at a level (StoredIncentivePointer: the first's K.milestone key and the incentive's place in it). */
+  incentiveOf: (assetId: string, kind: number, level: number) => `inc:${padId(assetId)}:${kind}:${level}`,
 
   /** One party's anchor of a root: anchors are keyed by (anchorer, root). */
   evidenceAnchor: (root: string, anchorer: string) => `ev:${lower(root)}:${lower(anchorer)}`,

@@ -149,6 +149,23 @@ export interface StoredMilestone extends Where {
   evidenceHash: string | null;
   detail: number;
   annulled: { by: string; reasonHash: string; at: Where } | null;
+  /** The incentives the bureau recorded for this recording of the first (absent: none). */
+  incentives?: StoredIncentive[];
+}
+
+export interface StoredIncentive extends Where {
+  level: "national" | "municipal";
+  amount: string;
+  currency: string;
+  evidenceHash: string;
+  bureau: string;
+  revoked: { by: string; reasonHash: string; at: Where } | null;
+}
+
+/** Where the latest incentive of a first at a level is: its first's record, and its index there. */
+export interface StoredIncentivePointer {
+  key: string;
+  index: number;
 }
 
 /** Where the current record of an asset's first is. */

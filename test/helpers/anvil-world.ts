@@ -71,6 +71,10 @@ import {
   OFFER_TYPES,
 } from "./fixture";
 
+/** IncentiveRegistry.Level. */
+const IncentiveLevel = { National: 0, Municipal: 1 } as const;
+
+
 /** A dev account of the node: works with `.connect(signer)` and has `.address`. */
 export type AnvilSigner = JsonRpcSigner;
 
@@ -93,6 +97,8 @@ export interface AnvilActors {
   /** A second exchange and a second court (EXCHANGE / COURT roles), dev accounts 12 and 13. */
   exchange2: AnvilSigner;
   court2: AnvilSigner;
+  /** The pilot zone's bureau (BUREAU, dev account 20). */
+  bureau: AnvilSigner;
   /** Dev accounts 14..19, unused by the deployment. */
   spare: AnvilSigner[];
 }
@@ -308,6 +314,8 @@ export async function deployAnvilWorld(node: AnvilNode, deploymentFile: string):
     throw new Error("the node needs at least 14 dev accounts");
   }
   const spare = await Promise.all([14, 15, 16, 17, 18, 19].map(at));
+  const bureau = await at(20);
+  if (!bureau) throw new Error("the node needs 21 dev accounts (the bureau is #20)");
 
   const deployBlock = await node.provider.getBlockNumber();
   const ledger = await deployLedger(admin, { areaCode: AREA_CODE, baseURI: BASE_URI });
@@ -319,6 +327,7 @@ export async function deployAnvilWorld(node: AnvilNode, deploymentFile: string):
     REGULATOR: [regulator.address],
     COURT: [court.address, court2.address],
     GUARDIAN: [admin.address],
+    BUREAU: [bureau.address],
   });
   const admitted: [AnvilSigner, string, number][] = [
     [alice, MEMBER_NAMES.alice, Jurisdiction.Domestic],
@@ -371,6 +380,7 @@ export async function deployAnvilWorld(node: AnvilNode, deploymentFile: string):
     outsider,
     exchange2,
     court2,
+    bureau,
     spare,
   };
 }
@@ -591,7 +601,7 @@ const REVEAL_WINDOW = 2 * DAY;
  */
 export async function runScenario(w: AnvilWorld): Promise<ScenarioResult> {
   const { node, ledger } = w;
-  const { registry, office, members, compliance, licenses, milestones, disputes, tradeDesk, valuations, pledges, evidence, manager } = ledger;
+  const { registry, office, members, compliance, licenses, milestones, disputes, tradeDesk, valuations, pledges, evidence, manager, incentives } = ledger;
   const { registrar, exchange, exchange2, evaluator, auditor, regulator, court, court2, alice, bob, carol, dave, admin } = w;
   const operator = w.spare[0];
   // The newcomer and the account its organisation is rebound to: the first two spare accounts
@@ -729,8 +739,14 @@ export async function runScenario(w: AnvilWorld): Promise<ScenarioResult> {
   );
   // A financing first attested, annulled by the registrar as wrongly recorded, and attested again.
   await run("milestone:financingAnnulled", () => milestones.connect(exchange).attestFinancing(registered, h("abs-prospectus")));
+  // An incentive paid for the first that is then annulled: it stays on that record and earns nothing.
+  await run("incentive:annulledFirst", () => incentives.connect(w.bureau).recordIncentive(registered, Milestone.Financing, IncentiveLevel.National, 30_000_000n, CNY, h("payment-1")));
   await run("milestone:annul", () => milestones.connect(registrar).annul(registered, Milestone.Financing, h("annulment-decision")));
   await run("milestone:financing", () => milestones.connect(auditor).attestFinancing(registered, h("credit-agreement")));
+  // The genuine first's incentives: a municipal one, and a national one recorded in error and withdrawn.
+  await run("incentive:municipal", () => incentives.connect(w.bureau).recordIncentive(registered, Milestone.Financing, IncentiveLevel.Municipal, 20_000_000n, CNY, h("payment-2")));
+  await run("incentive:national", () => incentives.connect(w.bureau).recordIncentive(registered, Milestone.Financing, IncentiveLevel.National, 10_000_000n, CNY, h("payment-3")));
+  await run("incentive:revoke", () => incentives.connect(w.bureau).revokeIncentive(registered, Milestone.Financing, IncentiveLevel.National, h("paid to another enterprise")));
   await run("milestone:opening", () => milestones.connect(registrar).attestOpening(traded, h("opening-decision")));
 
   // ── 7. Licences on `registered` ─────────────────────────────────────────────────────

@@ -199,7 +199,7 @@ async function spawnOnce(opts: AnvilOptions): Promise<Spawned> {
     "--chain-id", "31337",
     "--gas-limit", "1000000000",
     "--code-size-limit", "30000",
-    "--accounts", "20",
+    "--accounts", "21",
   ];
   if (opts.blockTime !== undefined) args.push("--block-time", String(opts.blockTime));
   args.push(...(opts.extraArgs ?? []));

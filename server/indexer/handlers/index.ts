@@ -7,6 +7,7 @@ import compliance from "./compliance";
 import { IndexInvariantError, checkAgainstAbi, type RuntimeHandler } from "./define";
 import disputes from "./disputes";
 import evidence from "./evidence";
+import incentives from "./incentives";
 import licenses from "./licenses";
 import members from "./members";
 import milestones from "./milestones";
@@ -19,7 +20,7 @@ import valuations from "./valuations";
 export { IndexInvariantError } from "./define";
 export type { HandlerContext, RuntimeHandler } from "./define";
 
-const MODULES = [members, registry, office, compliance, licenses, milestones, disputes, tradeDesk, valuations, pledges, evidence];
+const MODULES = [members, registry, office, compliance, licenses, milestones, disputes, tradeDesk, valuations, pledges, evidence, incentives];
 
 /** contract → event name → handler. */
 export const HANDLERS: ReadonlyMap<ContractKey, ReadonlyMap<string, RuntimeHandler>> = new Map(MODULES.map((m) => [m.key, m.events]));

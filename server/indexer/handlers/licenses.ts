@@ -74,6 +74,7 @@ export default contract<LicenseRegistry>("licenses")
       // A licence id is issued once per module.
       db.putNew(K.license(module, lic.id), lic);
       db.appendNew(K.assetLicense(module, lic.assetId, lic.id), 1);
+      db.appendNew(K.licenseeLicense(module, lic.licensee, lic.id), 1);
       if (parent && parentId) {
         parent.sublicenses.push(lic.id);
         db.put(K.license(module, parentId), parent);
