@@ -1,9 +1,10 @@
-/** `drl value`, `drl pledge propose|accept|release|enforce` and `drl milestone record`. */
+/** `drl value`, `drl pledge propose|accept|release|enforce`, `drl milestone record|annul` and `drl incentive record|revoke`. */
 import type { Command } from "commander";
 import { VALUATION_METHOD } from "../../api/enums";
 import { UsageError } from "../exit";
 import { formatAmount } from "../output";
 import { parseAmount, parseCurrency, parseDate, parseEnum, parseId } from "../parse";
+import { registerIncentives } from "./incentives";
 import { account, assetId, contextOf, fileHash, hashText, printTx, signing, signingClient, type SigningFlags } from "./common";
 
 export function registerFinance(program: Command): void {
@@ -99,4 +100,5 @@ export function registerFinance(program: Command): void {
     });
     printTx(ctx, { ...tx, assetId: id }, `Recorded the ${kind} milestone of asset ${id}.`);
   });
+  registerIncentives(program, milestone);
 }

@@ -5,7 +5,8 @@
 import type { Command } from "commander";
 import { TERRITORY } from "../../api/enums";
 import type { AssetResponse, History, Lineage, MilestoneItem } from "../../api/schemas";
-import { NegativeAnswer } from "../exit";
+import { claimCsv, computeClaim, formatMinorUnits } from "../../incentives/claim";
+import { NegativeAnswer, UsageError } from "../exit";
 import { fields, formatAmount, formatTime, table } from "../output";
 import { parseAssetRef, parseDate, parseEnum, parseInteger } from "../parse";
 import { account, contextOf } from "./common";
@@ -142,39 +143,58 @@ export function registerReads(program: Command): void {
   const report = program.command("report").description("reports");
   report
     .command("milestones")
-    .description("an enterprise's firsts (registration, listing, trade, …) for a matching-fund claim")
+    .description("an enterprise's firsts (registration, listing, trade, …) and its matching-fund claim for them, the cap applied")
     .requiredOption("--member <addr>", "the enterprise's account")
     .option("--from <date>", "from this date (YYYY-MM-DD or ISO-8601)")
     .option("--to <date>", "to this date, inclusive")
-    .option("--csv", "print CSV")
+    .option("--csv", "print the report and the claim as CSV")
     .action(async (f: { member: string; from?: string; to?: string; csv?: boolean }, cmd: Command) => {
       const ctx = contextOf(cmd);
       await reportMilestones(ctx, f);
     });
 }
 
+/**
+ * The milestone report with the matching-fund claim (sdk/incentives/claim.ts), by the rule the
+ * API serves (GET /v1/config), so the CLI and the portal always state the same claim. Every
+ * first up to `--to` is read, because earlier firsts draw on the cap first.
+ */
 async function reportMilestones(ctx: Context, f: { member: string; from?: string; to?: string; csv?: boolean }): Promise<void> {
   const member = account(ctx, "--member", f.member);
-  const q = {
-    ...(f.from === undefined ? {} : { from: parseDate("--from", f.from) }),
-    ...(f.to === undefined ? {} : { to: parseDate("--to", f.to, { endOfDay: true }) }),
-  };
+  const from = f.from === undefined ? undefined : parseDate("--from", f.from);
+  const to = f.to === undefined ? undefined : parseDate("--to", f.to, { endOfDay: true });
+  if (from !== undefined && to !== undefined && from > to) throw new UsageError("--from", "must not be after --to");
   const api = ctx.api();
-  const first = await api.milestones(member, { ...q, limit: 200 });
-  const items: MilestoneItem[] = [...first.items];
-  for (let cursor = first.nextCursor; cursor; ) {
-    const page = await api.milestones(member, { ...q, limit: 200, cursor });
-    items.push(...page.items);
-    cursor = page.nextCursor;
-  }
-  const all = { ...first, items, nextCursor: null };
+  const config = await api.config();
+  const upToEnd: MilestoneItem[] = [];
+  for await (const m of api.allMilestones(member, { ...(to === undefined ? {} : { to }), limit: 200 })) upToEnd.push(m);
+  const claim = computeClaim(upToEnd, config.matchingRule, { from: from ?? null, to: to ?? null });
   if (f.csv && !ctx.out.json) {
-    const esc = (v: unknown) => `"${String(v ?? "").replace(/"/g, '""')}"`;
-    const lines = ["assetId,kind,at_utc,block,tx,attester,evidenceHash,annulled", ...items.map((m) => [m.assetId, m.kind, new Date(m.at * 1000).toISOString(), m.block, m.tx, m.attester, m.evidenceHash ?? "", m.annulled ? "yes" : "no"].map(esc).join(","))];
-    process.stdout.write(`${lines.join("\n")}\n`);
+    process.stdout.write(claimCsv(claim));
     return;
   }
-  ctx.out.result(all, () =>
-    items.length === 0 ? `No milestones for ${member} in that period.` : table(["asset", "milestone", "when", "block", "annulled"], items.map((m) => [m.assetId, m.kind, formatTime(m.at), m.block, m.annulled ? "yes" : ""])),
-  );
+  const items: MilestoneItem[] = upToEnd.filter((m) => from === undefined || m.at >= from);
+  const rule = config.matchingRule;
+  const money = (minor: string) => `${formatMinorUnits(minor, rule.minorUnitDigits)} ${rule.currency}`;
+  ctx.out.result({ address: member, from: from ?? null, to: to ?? null, items, claim }, () => {
+    if (items.length === 0) return `No milestones for ${member} in that period.\nClaim: ${money("0")}.`;
+    const rows = claim.firsts.map((c) => [
+      c.assetId,
+      c.kind,
+      formatTime(c.at),
+      c.block,
+      c.annulled ? "yes" : "",
+      c.incentives.map((i) => `${i.level} ${formatMinorUnits(i.amount, rule.minorUnitDigits)} ${i.currency}${i.notCounted ? ` (not counted: ${i.notCounted})` : ""}`).join("; "),
+      formatMinorUnits(c.matching, rule.minorUnitDigits),
+      formatMinorUnits(c.claim, rule.minorUnitDigits),
+    ]);
+    const t = claim.totals;
+    return [
+      table(["asset", "milestone", "when", "block", "annulled", "incentives", "matching", "claim"], rows),
+      "",
+      `Rule: national 1:${rule.ratios.national}, municipal 1:${rule.ratios.municipal}, cap ${money(t.cap)} per enterprise (${rule.policy}).`,
+      `Matching for the period: ${money(t.matching)}${BigInt(t.capUsedBefore) > 0n ? `; earlier firsts already drew ${money(t.capUsedBefore)} of the cap` : ""}.`,
+      `Claim: ${money(t.claim)}${BigInt(t.claim) < BigInt(t.matching) ? " (the cap applied)" : ""}; cap remaining ${money(t.capRemaining)}. An annulled first, or a withdrawn incentive, earns nothing.`,
+    ].join("\n");
+  });
 }

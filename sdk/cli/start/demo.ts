@@ -3,7 +3,9 @@
  * (LedgerClient, the fingerprints, the signed orders, the evidence batch):
  * three enterprises (holder1–3), a public-data body (holder4), an exchange, an evaluator and a
  * court; ten assets with lineage; licences and a sublicence; two trades; a valuation and a
- * pledge; an objection and the court's ruling; a freeze; an evidence batch.
+ * pledge; an objection and the court's ruling; a freeze; the bureau's incentives for firsts
+ * (holder1's matching funds reach the cap; one incentive withdrawn, one first annulled); an
+ * evidence batch.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -136,6 +138,22 @@ export async function seedDemo(opts: { deployment: Deployment; provider: JsonRpc
   await court.admitObjection({ objectionId: objection.objectionId });
   await court.courtRule({ objectionId: objection.objectionId, ruling: "dismiss", decisionHash: await file("ruling.txt", "objection dismissed\n"), licenseIds: [] });
   await court.freeze({ assetId: dashboard!, caseHash: textHash("(2026)粤0305民初1234号") });
+
+  log("demo: incentives the bureau paid for firsts (the matching-fund claims)");
+  const bureau = as("bureau");
+  const paid = (key: string) => file(`${key}.payment.txt`, `payment record ${key}\n`);
+  // holder1: 600,000 national + 250,000 and 200,000 matching of municipal ones = 1,050,000, over the 1,000,000 cap.
+  await bureau.recordIncentive({ assetId: port!, kind: "registration", level: "national", amount: 60_000_000n, currency: "CNY", evidenceHash: await paid("port-registration") });
+  await bureau.recordIncentive({ assetId: berth!, kind: "registration", level: "municipal", amount: 50_000_000n, currency: "CNY", evidenceHash: await paid("berth-registration") });
+  await bureau.recordIncentive({ assetId: planning!, kind: "financing", level: "municipal", amount: 40_000_000n, currency: "CNY", evidenceHash: await paid("planning-financing") });
+  // One recorded in error and withdrawn, and one for a first the registrar then annulled: both earn nothing.
+  await bureau.recordIncentive({ assetId: dashboard!, kind: "registration", level: "municipal", amount: 1_000_000n, currency: "CNY", evidenceHash: await paid("dashboard-registration") });
+  await bureau.revokeIncentive({ assetId: dashboard!, kind: "registration", level: "municipal", reasonHash: textHash("recorded in error: paid to another enterprise") });
+  await as("auditor").recordMilestone({ assetId: eta!, kind: "financialStatements", detail: "intangibleAsset", evidenceHash: await file("eta-audit.txt", "audit attestation\n") });
+  await bureau.recordIncentive({ assetId: eta!, kind: "financialStatements", level: "national", amount: 10_000_000n, currency: "CNY", evidenceHash: await paid("eta-statements") });
+  await registrar.annulMilestone({ assetId: eta!, kind: "financialStatements", reasonHash: textHash("the audit attestation was withdrawn") });
+  // holder3: one trade first, well under the cap.
+  await bureau.recordIncentive({ assetId: forecast!, kind: "trade", level: "national", amount: 5_000_000n, currency: "CNY", evidenceHash: await paid("forecast-trade") });
 
   log("demo: an evidence batch");
   const evidenceDir = path.join(files, "evidence");
