@@ -112,7 +112,7 @@ describe("API: safe to expose (limits, headers, admin listener, secrets, HTTP se
 
   /** Another app over the same index, with its own limits, node and status; listening on a free port. */
   async function variant(
-    opts: { limits?: Partial<ApiLimits>; rpcUrl?: string; rpcTimeoutMs?: number; status?: () => IndexerStatus; logs?: string[]; store?: IndexStore; portalDir?: string | null } = {},
+    opts: { limits?: Partial<ApiLimits>; rpcUrl?: string; rpcTimeoutMs?: number; status?: () => IndexerStatus; logs?: string[]; store?: IndexStore; portalDir?: string | null; browserRpcUrl?: string } = {},
   ): Promise<string> {
     const rpcUrl = opts.rpcUrl ?? node.url;
     const rpc = new RpcClient({ url: rpcUrl, timeoutMs: opts.rpcTimeoutMs ?? 5_000 });
@@ -128,6 +128,7 @@ describe("API: safe to expose (limits, headers, admin listener, secrets, HTTP se
       scrub: scrubber(rpcUrl),
       log: (m) => opts.logs?.push(m),
       ...(opts.portalDir !== undefined ? { portalDir: opts.portalDir } : {}),
+      ...(opts.browserRpcUrl !== undefined ? { browserRpcUrl: opts.browserRpcUrl } : {}),
     };
     const app = createApp(ctx);
     const s = await new Promise<http.Server>((resolve) => {
@@ -435,9 +436,11 @@ describe("API: safe to expose (limits, headers, admin listener, secrets, HTTP se
       expect(page.headers["cache-control"]).to.equal("no-cache");
       const csp = String(page.headers["content-security-policy"]);
       expect(csp).to.equal(PORTAL_CSP);
-      // Nothing from another origin, no inline code: only 'self' (and data:/blob: images) anywhere.
-      for (const d of csp.split("; ")) expect(d, d).to.match(/^[a-z-]+( ('self'|'none'|data:|blob:))+$/);
-      for (const d of ["default-src 'none'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "font-src 'self'", "frame-ancestors 'none'"]) expect(csp).to.contain(d);
+      // Nothing from another origin, no inline code: only 'self' (and data:/blob: images) anywhere;
+      // scripts may compile WebAssembly (the verify page's SHA-256), which allows no JS eval.
+      for (const d of csp.split("; ")) expect(d, d).to.match(/^[a-z-]+( ('self'|'none'|data:|blob:))+$|^script-src 'self' 'wasm-unsafe-eval'$/);
+      for (const d of ["default-src 'none'", "script-src 'self' 'wasm-unsafe-eval'", "style-src 'self'", "connect-src 'self'", "font-src 'self'", "frame-ancestors 'none'"]) expect(csp).to.contain(d);
+      expect(csp).not.to.match(/'unsafe-eval'|'unsafe-inline'/);
       const js = await request(base, "GET", "/assets/app-abc123.js");
       expect(js.status).to.equal(200);
       expect(js.headers["content-type"]).to.match(/javascript/);
@@ -457,6 +460,25 @@ describe("API: safe to expose (limits, headers, admin listener, secrets, HTTP se
       }
       // The API keeps its own headers.
       expect((await request(base, "GET", "/v1/health")).headers["content-security-policy"]).not.to.equal(PORTAL_CSP);
+    });
+
+    it("serves the page at /verify too (the path of a certificate's QR code; its payload stays in the fragment)", async function () {
+      const base = await variant({ portalDir: portal });
+      const page = await request(base, "GET", "/verify");
+      expect(page.status).to.equal(200);
+      expect(page.body).to.contain("/assets/app-abc123.js");
+      expect(page.headers["content-security-policy"]).to.equal(PORTAL_CSP);
+      expect((await request(base, "POST", "/verify")).status).to.equal(405);
+      expect((await request(base, "GET", "/verify/x")).status).to.equal(404);
+    });
+
+    it("lets the page call the chain endpoint configured for browsers, and no other origin", async function () {
+      const base = await variant({ portalDir: portal, browserRpcUrl: "https://rpc.zone.example:8545/public" });
+      const csp = String((await request(base, "GET", "/")).headers["content-security-policy"]);
+      expect(csp).to.contain("connect-src 'self' https://rpc.zone.example:8545;");
+      expect(csp.match(/https?:\/\//g)).to.have.length(1);
+      const config = JSON.parse((await request(base, "GET", "/v1/config")).body) as { browserRpcUrl: string | null };
+      expect(config.browserRpcUrl).to.equal("https://rpc.zone.example:8545/public");
     });
 
     it("answers / with a JSON 503 that says how to build the portal when it is not built", async function () {

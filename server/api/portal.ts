@@ -10,20 +10,31 @@ import express from "express";
 import { UnavailableError, errorBody } from "./errors";
 import { methodNotAllowed } from "./http-semantics";
 
-/** No inline script or style, no other origin; `frame-ancestors` keeps the portal out of frames. */
-export const PORTAL_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "manifest-src 'self'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "object-src 'none'",
-].join("; ");
+/**
+ * No inline script or style, no other origin; `frame-ancestors` keeps the portal out of frames.
+ * `'wasm-unsafe-eval'` lets the verify page compile its SHA-256 WebAssembly (hash-wasm: the
+ * dataset is hashed in the browser, streaming); it allows no JavaScript eval. A chain endpoint
+ * configured for browsers (DRL_PORTAL_RPC_URL) is the one other origin the page may call.
+ */
+export function portalCsp(browserRpcUrl: string | null = null): string {
+  const connect = browserRpcUrl === null ? "connect-src 'self'" : `connect-src 'self' ${new URL(browserRpcUrl).origin}`;
+  return [
+    "default-src 'none'",
+    "script-src 'self' 'wasm-unsafe-eval'",
+    "style-src 'self'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    connect,
+    "manifest-src 'self'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "object-src 'none'",
+  ].join("; ");
+}
+
+/** The policy without a browser chain endpoint. */
+export const PORTAL_CSP = portalCsp();
 
 /**
  * Where the built portal is: `dist/portal` of the package this server belongs to (the nearest
@@ -41,15 +52,22 @@ export function findPortalDir(from = __dirname): string | null {
   return null;
 }
 
+/**
+ * The paths that answer the portal's page: `/`, and `/verify`, the path of the verify URL a
+ * certificate's QR code holds (`/verify#cert=<payload>`; the payload stays in the fragment).
+ */
+const PAGES = ["/", "/verify"];
+
 /** The portal's routes, mounted at the root after /v1 (see createApp). */
-export function portalRoutes(dir: string | null): express.Router {
+export function portalRoutes(dir: string | null, opts: { browserRpcUrl?: string | null } = {}): express.Router {
   const router = express.Router();
+  const csp = portalCsp(opts.browserRpcUrl ?? null);
   router.use((_req, res, next) => {
-    res.setHeader("Content-Security-Policy", PORTAL_CSP);
+    res.setHeader("Content-Security-Policy", csp);
     next();
   });
   if (dir === null) {
-    router.get("/", (_req, res) => {
+    router.get(PAGES, (_req, res) => {
       res
         .status(503)
         .json(errorBody(new UnavailableError("portal_not_built", "the portal is not built: run `npm run build:portal` (npm start and npm run build:server build it too); the API is under /v1")));
@@ -58,7 +76,7 @@ export function portalRoutes(dir: string | null): express.Router {
     const index = path.join(dir, "index.html");
     // Hashed file names: a build never reuses a name, so the browser may keep them for good.
     router.use("/assets", express.static(path.join(dir, "assets"), { index: false, immutable: true, maxAge: "365d", fallthrough: true }));
-    router.get("/", (_req, res, next) => {
+    router.get(PAGES, (_req, res, next) => {
       res.sendFile(index, { headers: { "Cache-Control": "no-cache" } }, (err) => {
         if (err) next(err);
       });

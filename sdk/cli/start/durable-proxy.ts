@@ -64,7 +64,15 @@ export async function writeDurably(file: string, data: Buffer): Promise<void> {
   }
 }
 
-export async function startDurableProxy(opts: { upstream: string; host: string; port: number; stateFile: string; log?: (m: string) => void }): Promise<DurableProxy> {
+export async function startDurableProxy(opts: {
+  upstream: string;
+  host: string;
+  port: number;
+  stateFile: string;
+  log?: (m: string) => void;
+  /** Browser origins allowed to call the chain (CORS): the local portal, which verifies certificates itself. */
+  allowOrigins?: readonly string[];
+}): Promise<DurableProxy> {
   const { upstream, stateFile } = opts;
   let written = Number(await rpc(upstream, "eth_blockNumber"));
   let timeMoved = false;
@@ -107,7 +115,24 @@ export async function startDurableProxy(opts: { upstream: string; host: string; 
     return false;
   };
 
+  const allowed = new Set(opts.allowOrigins ?? []);
   const server = http.createServer((req, res) => {
+    // Only the named origins (the local portal) get CORS headers: any other web page the
+    // developer opens stays unable to read the chain or send it transactions.
+    const origin = req.headers.origin;
+    if (origin !== undefined && allowed.has(origin)) {
+      res.setHeader("Access-Control-Allow-Origin", origin);
+      res.setHeader("Vary", "Origin");
+    }
+    if (req.method === "OPTIONS") {
+      if (origin !== undefined && allowed.has(origin)) {
+        res.setHeader("Access-Control-Allow-Methods", "POST");
+        res.setHeader("Access-Control-Allow-Headers", "content-type");
+        res.setHeader("Access-Control-Max-Age", "600");
+      }
+      res.writeHead(204).end();
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {

@@ -167,7 +167,9 @@ export async function runStart(opts: StartOptions, out: Output): Promise<Started
       log(`Starting the local chain (state in ${dir})...`);
       const stateFile = path.join(dir, "chain-state.json");
       chain = await startLocalChain({ port: await freePort(HOST), stateFile, accounts: 20, mnemonic: DEV_MNEMONIC });
-      proxy = await startDurableProxy({ upstream: chain.url, host: HOST, port: opts.rpcPort, stateFile, log });
+      // The local portal verifies certificates in the browser against this chain (DRL_PORTAL_RPC_URL).
+      const portalOrigins = [`http://${HOST}:${opts.port}`, `http://localhost:${opts.port}`];
+      proxy = await startDurableProxy({ upstream: chain.url, host: HOST, port: opts.rpcPort, stateFile, log, allowOrigins: portalOrigins });
       rpcUrl = proxy.url;
       rpc = provider(rpcUrl, 31337);
       const config = await localConfig(opts.port);
@@ -194,6 +196,9 @@ export async function runStart(opts: StartOptions, out: Output): Promise<Started
 
     keepIndexForDeployment(dir, deployment, log);
     const config = ServerConfigSchema.parse({
+      // On the local chain the portal checks certificates against the chain itself, unless the
+      // environment says otherwise (DRL_PORTAL_RPC_URL= turns it off).
+      ...(opts.rpc === undefined ? { DRL_PORTAL_RPC_URL: rpcUrl } : {}),
       ...settings,
       DRL_RPC_URL: rpcUrl,
       DRL_DEPLOYMENT: opts.rpc === undefined ? deploymentFileOf(dir) : path.resolve("deployments", `${opts.network ?? "localhost"}.json`),
