@@ -16,7 +16,7 @@
  */
 import { Interface, ZeroAddress, ZeroHash, getAddress, toUtf8String, type Result } from "ethers";
 import { LEDGER_ABIS } from "../ledger/abis";
-import type { Deployment } from "../ledger/deployment";
+import type { Deployment } from "../ledger/deployment-schema";
 import {
   ASSET_KIND,
   ASSET_STATUS,

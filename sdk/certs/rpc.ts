@@ -192,7 +192,9 @@ export class ChainRpc {
     let text: string;
     let status: number;
     try {
-      const res = await this.fetchImpl(ep.href, { method: "POST", headers, body: JSON.stringify(single ? body[0] : body), signal: controller.signal });
+      // Called as a plain function: a browser's own fetch, passed in, throws "Illegal invocation" as a method.
+      const f = this.fetchImpl;
+      const res = await f(ep.href, { method: "POST", headers, body: JSON.stringify(single ? body[0] : body), signal: controller.signal });
       status = res.status;
       // The body is read under the same timer: a node that sends headers then hangs is a timeout.
       text = await res.text();

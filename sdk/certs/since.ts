@@ -12,7 +12,7 @@
  */
 import { Interface, toBeHex, zeroPadValue, type EventFragment, type LogDescription } from "ethers";
 import { LEDGER_ABIS } from "../ledger/abis";
-import { LEDGER_KEYS, type Deployment, type LedgerKey } from "../ledger/deployment";
+import { LEDGER_KEYS, type Deployment, type LedgerKey } from "../ledger/deployment-schema";
 import type { RawLog } from "./chain-state";
 import type { Change, ChangeKind } from "./report";
 

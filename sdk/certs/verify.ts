@@ -25,7 +25,7 @@
  * Browser-compatible: no node: imports (the Node file hasher is verify-node.ts).
  */
 import { Interface, getAddress } from "ethers";
-import type { Deployment } from "../ledger/deployment";
+import type { Deployment } from "../ledger/deployment-schema";
 import { buildCertificate, buildLicenceCertificate } from "./build";
 import { certificateHash, hashedDocument } from "./canonical";
 import { proofTemplate, recoverIssuer } from "./eip712";

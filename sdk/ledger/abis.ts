@@ -24,7 +24,7 @@ import {
   TradeDesk__factory,
   ValuationRegistry__factory,
 } from "../../typechain-types";
-import type { LedgerKey } from "./deployment";
+import type { LedgerKey } from "./deployment-schema";
 
 export const LEDGER_ABIS: Record<LedgerKey, InterfaceAbi> = {
   manager: AccessManager__factory.abi,
