@@ -9,6 +9,8 @@
  *
  *   npm run mutants                 every mutation
  *   npm run mutants -- frozen nonce only the mutations whose id contains one of the words
+ *
+ * Within the unit tests, the suites that name the mutated contract run first (suitesFor).
  */
 import { spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from "node:fs";
@@ -214,6 +216,17 @@ function copyProject(): string {
   return dir;
 }
 
+/**
+ * Every unit suite, those that name the mutated contract first: with --bail the run stops at the
+ * first failure, so the suite most likely to fail runs before the others (all still run when
+ * none fails, so no mutation is called survived on fewer tests).
+ */
+function suitesFor(m: Mutation, suites: readonly string[]): string[] {
+  const contract = path.basename(m.file, ".sol");
+  const names = (f: string) => readFileSync(path.join(root, f), "utf8").includes(contract);
+  return [...suites.filter(names), ...suites.filter((f) => !names(f))];
+}
+
 interface Result {
   id: string;
   description: string;
@@ -258,7 +271,7 @@ async function main(): Promise<void> {
         killedBy = "property test";
         failingTest = firstFailure(props.tail);
       } else {
-        const units = await run(hardhat, ["test", "--no-compile", "--bail", ...unitSuites], dir, env);
+        const units = await run(hardhat, ["test", "--no-compile", "--bail", ...suitesFor(m, unitSuites)], dir, env);
         if (units.code !== 0) {
           killedBy = "unit tests";
           failingTest = firstFailure(units.tail);
