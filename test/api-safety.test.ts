@@ -462,6 +462,18 @@ describe("API: safe to expose (limits, headers, admin listener, secrets, HTTP se
       expect((await request(base, "GET", "/v1/health")).headers["content-security-policy"]).not.to.equal(PORTAL_CSP);
     });
 
+    it("compresses the page's scripts for a browser that asks, and only then", async function () {
+      const big = path.join(portal, "assets", "big-def456.js");
+      writeFileSync(big, `export const table = ${JSON.stringify(Array.from({ length: 4000 }, (_, i) => `row ${i}`))};\n`);
+      const base = await variant({ portalDir: portal });
+      const gz = await request(base, "GET", "/assets/big-def456.js", { headers: { "Accept-Encoding": "gzip" } });
+      expect(gz.status).to.equal(200);
+      expect(gz.headers["content-encoding"]).to.equal("gzip");
+      const plain = await request(base, "GET", "/assets/big-def456.js");
+      expect(plain.headers["content-encoding"]).to.equal(undefined);
+      expect(plain.body).to.contain("row 3999");
+    });
+
     it("serves the page at /verify too (the path of a certificate's QR code; its payload stays in the fragment)", async function () {
       const base = await variant({ portalDir: portal });
       const page = await request(base, "GET", "/verify");

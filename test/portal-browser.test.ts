@@ -5,15 +5,15 @@
  * .artifacts/portal/ (not committed).
  */
 import { expect } from "chai";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { freePort } from "../sdk/cli/start/ports";
-import { PORTAL_CSP } from "../server/api/portal";
+import { portalCsp } from "../server/api/portal";
 import type { AxeResults } from "axe-core";
 import type { AssetList, AssetResponse, Lineage, Tradability } from "../sdk/api/schemas";
-import { buildCli, startDrl, type DrlStart } from "./helpers/cli";
+import { buildCli, runCli, startDrl, type DrlStart } from "./helpers/cli";
 
 const CHROMIUM = process.env.DRL_CHROMIUM ?? "/usr/bin/chromium";
 const ARTIFACTS = path.resolve(__dirname, "..", ".artifacts", "portal");
@@ -28,6 +28,9 @@ describe("Portal in a browser (drl start --demo on its own Anvil)", function () 
   let node: DrlStart | undefined;
   let browser: Browser | undefined;
   let base = "";
+  /** The local chain's JSON-RPC URL: `drl start` lets the portal call it (verification in the browser). */
+  let rpcUrl = "";
+  let dataDir = "";
   /** Every request the pages made to another origin (there must be none). */
   const foreign: string[] = [];
   const consoleErrors: string[] = [];
@@ -40,9 +43,11 @@ describe("Portal in a browser (drl start --demo on its own Anvil)", function () 
     tmp = mkdtempSync(path.join(tmpdir(), "drl-portal-"));
     buildCli();
     const [rpc, api] = [await freePort(), await freePort()];
-    node = startDrl(["--demo", "--data-dir", path.join(tmp, "data"), "--rpc-port", String(rpc), "--port", String(api)], { cwd: tmp, env: { DRL_DATA_DIR: path.join(tmp, "data") } });
+    dataDir = path.join(tmp, "data");
+    node = startDrl(["--demo", "--data-dir", dataDir, "--rpc-port", String(rpc), "--port", String(api)], { cwd: tmp, env: { DRL_DATA_DIR: dataDir } });
     await node.ready;
     base = `http://127.0.0.1:${api}`;
+    rpcUrl = `http://127.0.0.1:${rpc}`;
     await caughtUp(base, `http://127.0.0.1:${rpc}`);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -63,7 +68,8 @@ describe("Portal in a browser (drl start --demo on its own Anvil)", function () 
     if (!browser) throw new Error("no browser");
     const page = await browser.newPage({ viewport: { width, height: 900 } });
     page.on("request", (r) => {
-      if (!r.url().startsWith(base) && !r.url().startsWith("data:")) foreign.push(r.url());
+      // The chain's endpoint is the one other origin the CSP allows (certificate verification).
+      if (!r.url().startsWith(base) && !r.url().startsWith(rpcUrl) && !r.url().startsWith("data:")) foreign.push(r.url());
     });
     page.on("console", (m) => {
       if (m.type() === "error") consoleErrors.push(m.text());
@@ -77,7 +83,8 @@ describe("Portal in a browser (drl start --demo on its own Anvil)", function () 
   it("serves the portal at / under its Content-Security-Policy, and loads nothing from elsewhere", async function () {
     const r = await fetch(`${base}/`);
     expect(r.status).to.equal(200);
-    expect(r.headers.get("content-security-policy")).to.equal(PORTAL_CSP);
+    expect(r.headers.get("content-security-policy")).to.equal(portalCsp(rpcUrl));
+    expect(r.headers.get("content-security-policy")).to.contain(`connect-src 'self' ${rpcUrl}`);
     const page = await open(1280);
     await page.getByRole("heading", { level: 1 }).waitFor();
     expect(await page.evaluate(() => document.documentElement.lang)).to.equal("zh-CN");
@@ -157,24 +164,7 @@ describe("Portal in a browser (drl start --demo on its own Anvil)", function () 
         ["pre-trade check", `#/check?asset=${frozen.id}&buyer=${buyer}&rights=holding`, '[data-testid="check-reasons"] > li', 1280],
         ["pre-trade check", `#/check?asset=${frozen.id}&buyer=${buyer}&rights=holding`, '[data-testid="check-reasons"] > li', 390],
       ];
-      for (const lang of ["zh", "en"]) {
-        for (const [name, hash, ready, width] of checks) {
-          const page = await context.newPage();
-          await page.setViewportSize({ width, height: 900 });
-          await page.goto(`${base}/${hash}`);
-          await page.locator("#lang").selectOption(lang);
-          await page.locator(ready).first().waitFor();
-          await page.addScriptTag({ path: AXE });
-          const violations = await page.evaluate(async () => {
-            const axe = (window as unknown as { axe: { run(ctx: Document): Promise<AxeResults> } }).axe;
-            const r = await axe.run(document);
-            return r.violations.map((v) => ({ id: v.id, impact: v.impact ?? null, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
-          });
-          const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-          expect(bad, `${name} (${lang}, ${width} px): ${JSON.stringify(bad, null, 1)}`).to.deep.equal([]);
-          await page.close();
-        }
-      }
+      await expectNoSeriousViolations(context, checks.map(([name, hash, ready, width]) => [name, `${base}/${hash}`, ready, width]));
     } finally {
       await context.close();
     }
@@ -222,6 +212,238 @@ describe("Portal in a browser (drl start --demo on its own Anvil)", function () 
     }
   });
 
+  it("draws the lineage as a graph whose nodes lead to each asset's page when clicked", async function () {
+    const list = (await (await fetch(`${base}/v1/assets?q=congestion`)).json()) as AssetList;
+    const derived = list.items[0];
+    if (!derived) throw new Error("the demo has no congestion index");
+    const lineage = (await (await fetch(`${base}/v1/assets/${derived.id}/lineage`)).json()) as Lineage;
+    const parentIds = lineage.edges.filter((e) => e.child === derived.id).map((e) => e.parent);
+    for (const width of [1280, 390]) {
+      const page = await open(width, `#/asset/${derived.id}`);
+      const graph = page.getByTestId("lineage-graph");
+      await page.locator('[data-testid="lineage-graph"][data-ready="true"]').waitFor();
+      // Coordinates are clicked in the viewport: bring the graph into it first.
+      await graph.scrollIntoViewIfNeeded();
+      const nodes = JSON.parse((await graph.getAttribute("data-nodes")) ?? "[]") as { id: string; ref: string; x: number; y: number }[];
+      expect(nodes.map((n) => n.id).sort()).to.deep.equal(lineage.nodes.map((n) => n.id).sort());
+      const box = await graph.boundingBox();
+      const parent = nodes.find((n) => n.id === parentIds[0]);
+      if (!box || !parent) throw new Error("no graph box or parent node");
+      // Parents are drawn above their child (a DAG layout, top to bottom).
+      const self = nodes.find((n) => n.id === derived.id);
+      expect(parent.y).to.be.lessThan(self?.y ?? 0);
+      await shot(page, "lineage-graph", width);
+      await page.mouse.click(box.x + parent.x, box.y + parent.y);
+      await page.waitForFunction((ref) => decodeURIComponent(location.hash) === `#/asset/${ref}`, parent.ref);
+      await page.getByTestId("lineage-children").getByRole("link", { name: derived.registrationNumber ?? `#${derived.id}` }).waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(width);
+      await page.close();
+    }
+  });
+
+  /** A signed certificate of the demo's Shenzhen port asset, issued by the CLI as the registrar, and its dataset file. */
+  async function issuedCertificate(): Promise<{ certFile: string; dataFile: string; verifyUrl: string; assetId: string }> {
+    const asset = ((await (await fetch(`${base}/v1/assets?q=Shenzhen`)).json()) as AssetList).items[0];
+    if (!asset) throw new Error("the demo has no Shenzhen asset");
+    const certFile = path.join(tmp, `cert-${asset.id}.json`);
+    const r = await runCli(["cert", asset.id, "--out", certFile, "--as", "registrar", "--json"], { cwd: tmp, env: { DRL_DATA_DIR: dataDir } });
+    expect(r.code, r.stderr).to.equal(0);
+    const out = JSON.parse(r.stdout) as { verifyUrl: string };
+    return { certFile, dataFile: path.join(dataDir, "demo", "port-throughput.csv"), verifyUrl: out.verifyUrl, assetId: asset.id };
+  }
+
+  /** Waits for the verify page's verdict word and returns it, with the checks as [id, status]. */
+  async function verdictOf(page: Page): Promise<{ word: string; sentence: string; checks: [string, string][] }> {
+    const word = page.getByTestId("verify-verdict-word");
+    await word.waitFor({ timeout: 60_000 });
+    const checks = await page.getByTestId("verify-checks").locator(":scope > li").evaluateAll((lis) => lis.map((li) => [li.getAttribute("data-check") ?? "", li.getAttribute("data-status") ?? ""] as [string, string]));
+    return { word: ((await word.textContent()) ?? "").trim(), sentence: (await page.getByTestId("verify-verdict").textContent()) ?? "", checks };
+  }
+
+  it("verifies a certificate and its dataset in the browser against the chain: VALID, the data hashed here and never uploaded", async function () {
+    const { certFile, dataFile } = await issuedCertificate();
+    for (const width of [1280, 390]) {
+      const page = await open(width, "#/verify");
+      const uploads: string[] = [];
+      page.on("request", (r) => {
+        if (r.method() === "POST" && r.url().startsWith(base)) uploads.push(r.url());
+      });
+      await page.locator("#verify-cert").setInputFiles(certFile);
+      await page.locator("#verify-data").setInputFiles(dataFile);
+      await page.locator("#verify-run").click();
+      const v = await verdictOf(page);
+      expect(v.word, v.sentence).to.equal("VALID");
+      expect(v.checks.map(([id]) => id)).to.deep.equal(["wellFormed", "signature", "issuerAuthority", "anchorBlock", "claimedState", "data", "changesSince"]);
+      expect(v.checks.filter(([, status]) => status !== "passed"), JSON.stringify(v.checks)).to.deep.equal([]);
+      expect(await page.getByTestId("verify-path").getAttribute("data-path")).to.equal("browser");
+      // The dataset's fingerprint, computed in the page, is the asset's content hash; nothing went to the server.
+      const asset = ((await (await fetch(`${base}/v1/assets?q=Shenzhen`)).json()) as AssetList).items[0];
+      expect(((await page.getByTestId("verify-data-hash").textContent()) ?? "").toLowerCase()).to.contain(asset?.contentHash.toLowerCase() ?? "?");
+      expect(uploads).to.deep.equal([]);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(width);
+      await shot(page, "verify-valid", width);
+      await page.close();
+    }
+  });
+
+  it("says INVALID for a tampered certificate, naming the field that was changed", async function () {
+    const { certFile } = await issuedCertificate();
+    const cert = JSON.parse(readFileSync(certFile, "utf8")) as { credentialSubject: { name: string } };
+    cert.credentialSubject.name = `${cert.credentialSubject.name} (forged)`;
+    const forged = path.join(tmp, "forged.json");
+    writeFileSync(forged, JSON.stringify(cert, null, 2));
+    const page = await open(1280, "#/verify");
+    await page.locator("#verify-cert").setInputFiles(forged);
+    await page.locator("#verify-run").click();
+    const v = await verdictOf(page);
+    expect(v.word).to.equal("INVALID");
+    expect(v.sentence).to.contain("credentialSubject.name");
+    // The signature no longer recovers (no field to name); the claimed state names the changed field.
+    const failed = await page.getByTestId("verify-checks").locator('li[data-status="failed"]').evaluateAll((lis) => lis.map((li) => [li.getAttribute("data-check"), li.textContent ?? ""]));
+    expect(failed.map(([id]) => id)).to.deep.equal(["signature", "claimedState"]);
+    expect(failed[1]?.[1]).to.contain("credentialSubject.name");
+    await shot(page, "verify-invalid", 1280);
+    await page.close();
+  });
+
+  it("explains a file that is not a certificate instead of a blank page", async function () {
+    const junk = path.join(tmp, "junk.json");
+    writeFileSync(junk, "{ this is not json");
+    const page = await open(390, "#/verify");
+    await page.locator("#verify-cert").setInputFiles(junk);
+    await page.getByTestId("error").waitFor();
+    expect(((await page.getByTestId("error").textContent()) ?? "").length).to.be.greaterThan(10);
+    await page.close();
+  });
+
+  it("says ERROR, not INVALID, when the chain's node does not answer", async function () {
+    const { certFile } = await issuedCertificate();
+    const page = await open(1280, "#/verify");
+    // The node stops answering the browser: every request to its endpoint fails.
+    await page.route(`${rpcUrl}/**`, (r) => r.abort("connectionrefused"));
+    await page.route(rpcUrl, (r) => r.abort("connectionrefused"));
+    await page.locator("#verify-cert").setInputFiles(certFile);
+    await page.locator("#verify-run").click();
+    const v = await verdictOf(page);
+    expect(v.word, v.sentence).to.equal("ERROR");
+    expect(v.checks.some(([, status]) => status === "error")).to.equal(true);
+    expect(v.checks.some(([, status]) => status === "failed")).to.equal(false);
+    await shot(page, "verify-error", 1280);
+    await page.close();
+  });
+
+  it("verifies through POST /v1/verify when no chain endpoint is configured for browsers, and says so", async function () {
+    const { certFile, dataFile } = await issuedCertificate();
+    const page = await open(1280, "#/verify");
+    // A server without DRL_PORTAL_RPC_URL answers browserRpcUrl: null.
+    await page.route(`${base}/v1/config`, async (r) => {
+      const res = await r.fetch();
+      const body = (await res.json()) as Record<string, unknown>;
+      await r.fulfill({ response: res, json: { ...body, browserRpcUrl: null } });
+    });
+    const posted: string[] = [];
+    page.on("request", (r) => {
+      if (r.method() === "POST") posted.push(`${r.url()} ${r.postData() ?? ""}`);
+    });
+    await page.locator("#verify-cert").setInputFiles(certFile);
+    await page.locator("#verify-data").setInputFiles(dataFile);
+    await page.locator("#verify-run").click();
+    const v = await verdictOf(page);
+    expect(v.word, v.sentence).to.equal("VALID");
+    expect(await page.getByTestId("verify-path").getAttribute("data-path")).to.equal("server");
+    expect(posted.length).to.equal(1);
+    expect(posted[0]).to.contain(`${base}/v1/verify`);
+    // Only the fingerprint went to the server, never the data.
+    expect(posted[0]).to.contain("contentHash");
+    expect(posted[0]).not.to.contain("id,value");
+    await page.close();
+  });
+
+  it("opens the verify page with the certificate loaded from its QR code's URL, and verifies it", async function () {
+    const { verifyUrl, assetId } = await issuedCertificate();
+    expect(verifyUrl.startsWith(`${base}/verify#cert=`)).to.equal(true);
+    const page = await open(390);
+    await page.goto(verifyUrl);
+    await page.getByTestId("verify-loaded").waitFor();
+    expect(await page.getByTestId("verify-loaded").textContent()).to.contain(assetId);
+    const v = await verdictOf(page);
+    expect(v.word, v.sentence).to.equal("VALID");
+    // Without the dataset the data check is not run, and the page says so.
+    expect(v.checks.find(([id]) => id === "data")?.[1]).to.equal("notRun");
+    await shot(page, "verify-qr", 390);
+    await page.close();
+  });
+
+  it("shows a member's assets, licences, firsts and matching-fund claim with the cap applied, as `drl report milestones` does", async function () {
+    const holder1 = ((await (await fetch(`${base}/v1/assets?q=Shenzhen`)).json()) as AssetList).items[0]?.holder?.address;
+    if (!holder1) throw new Error("no Shenzhen holder");
+    const cli = await runCli(["report", "milestones", "--member", holder1, "--json"], { cwd: tmp, env: { DRL_DATA_DIR: dataDir } });
+    expect(cli.code, cli.stderr).to.equal(0);
+    const report = JSON.parse(cli.stdout) as { claim: { totals: { matching: string; claim: string; capRemaining: string } } };
+    // The demo's holder1: 600,000 + 250,000 + 200,000 of matching, cut to the 1,000,000 cap.
+    expect(report.claim.totals).to.deep.include({ matching: "105000000", claim: "100000000", capRemaining: "0" });
+    const human = await runCli(["report", "milestones", "--member", holder1], { cwd: tmp, env: { DRL_DATA_DIR: dataDir } });
+    expect(human.stdout).to.contain("Claim: 1000000.00 CNY (the cap applied)");
+    expect(human.stdout).to.contain("national 1:1, municipal 1:0.5, cap 1000000.00 CNY per enterprise");
+
+    for (const width of [1280, 390]) {
+      const page = await open(width, `#/member/${holder1}`);
+      await page.getByTestId("member-claim-total").waitFor();
+      expect(((await page.getByTestId("member-claim-total").textContent()) ?? "").trim()).to.equal("1000000.00");
+      await page.getByTestId("member-cap-applied").waitFor();
+      const claim = (await page.getByTestId("member-claim").textContent()) ?? "";
+      expect(claim).to.contain("1050000.00");
+      await page.getByTestId("member-assets").locator("a").first().waitFor();
+      const assets = (await (await fetch(`${base}/v1/members/${holder1}/assets`)).json()) as AssetList;
+      expect(await page.getByTestId("member-assets").locator("a").count()).to.be.at.least(assets.items.length);
+      // The annulled first and the withdrawn incentive are shown as earning nothing.
+      expect(await page.locator('[data-not-counted="revoked"]').count()).to.be.greaterThan(0);
+      expect(await page.locator('[data-not-counted="annulled"]').count()).to.be.greaterThan(0);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(width);
+      await shot(page, "member", width);
+      await page.close();
+    }
+    // The licensee's page lists the licences it holds (holder2 holds the port licence).
+    const holder2 = ((await (await fetch(`${base}/v1/assets?q=Nanshan`)).json()) as AssetList).items[0]?.holder?.address;
+    const page = await open(1280, `#/member/${holder2}`);
+    await page.getByTestId("member-licences").locator("tr").nth(1).waitFor();
+    await page.close();
+  });
+
+  it("downloads the milestone report with the claim as CSV, the same as `drl report milestones --csv`", async function () {
+    const holder1 = ((await (await fetch(`${base}/v1/assets?q=Shenzhen`)).json()) as AssetList).items[0]?.holder?.address;
+    if (!holder1) throw new Error("no Shenzhen holder");
+    const cli = await runCli(["report", "milestones", "--member", holder1, "--csv"], { cwd: tmp, env: { DRL_DATA_DIR: dataDir } });
+    expect(cli.code, cli.stderr).to.equal(0);
+    const page = await open(1280, `#/member/${holder1}`);
+    await page.getByTestId("member-claim-total").waitFor();
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("member-csv").click()]);
+    const file = await download.path();
+    expect(readFileSync(file, "utf8")).to.equal(cli.stdout);
+    expect(cli.stdout).to.contain('"TOTAL"');
+    await page.close();
+  });
+
+  it("has no serious or critical accessibility violations on the lineage graph, verify and member pages, in either language", async function () {
+    if (!browser) throw new Error("no browser");
+    const holder1 = ((await (await fetch(`${base}/v1/assets?q=Shenzhen`)).json()) as AssetList).items[0]?.holder?.address;
+    const derived = ((await (await fetch(`${base}/v1/assets?q=congestion`)).json()) as AssetList).items[0];
+    const { verifyUrl } = await issuedCertificate();
+    const context = await browser.newContext({ bypassCSP: true });
+    try {
+      const checks: [string, string, string, number][] = [
+        ["verify", `${base}/#/verify`, "#verify-cert", 1280],
+        ["verify (QR)", verifyUrl, '[data-testid="verify-verdict-word"]', 390],
+        ["member", `${base}/#/member/${holder1}`, '[data-testid="member-claim-total"]', 1280],
+        ["member", `${base}/#/member/${holder1}`, '[data-testid="member-claim-total"]', 390],
+        ["lineage graph", `${base}/#/asset/${derived?.id}`, '[data-testid="lineage-graph"][data-ready="true"]', 1280],
+      ];
+      await expectNoSeriousViolations(context, checks);
+    } finally {
+      await context.close();
+    }
+  });
+
   it("says plainly when a ref is not in the ledger, instead of a blank page", async function () {
     const page = await open(1280, "#/asset/999999");
     const error = page.getByTestId("error");
@@ -244,6 +466,32 @@ describe("Portal in a browser (drl start --demo on its own Anvil)", function () 
     await page.close();
   });
 });
+
+/**
+ * Runs axe-core on each page (name, URL, a selector that appears once it has loaded, width) in
+ * Chinese and in English; fails on any serious or critical violation. The context must bypass
+ * the CSP, which refuses the injected axe script.
+ */
+async function expectNoSeriousViolations(context: BrowserContext, pages: readonly (readonly [string, string, string, number])[]): Promise<void> {
+  for (const lang of ["zh", "en"]) {
+    for (const [name, url, ready, width] of pages) {
+      const page = await context.newPage();
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto(url);
+      await page.locator("#lang").selectOption(lang);
+      await page.locator(ready).first().waitFor({ timeout: 60_000 });
+      await page.addScriptTag({ path: AXE });
+      const violations = await page.evaluate(async () => {
+        const axe = (window as unknown as { axe: { run(ctx: Document): Promise<AxeResults> } }).axe;
+        const r = await axe.run(document);
+        return r.violations.map((v) => ({ id: v.id, impact: v.impact ?? null, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
+      });
+      const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+      expect(bad, `${name} (${lang}, ${width} px): ${JSON.stringify(bad, null, 1)}`).to.deep.equal([]);
+      await page.close();
+    }
+  }
+}
 
 /** Polls a locator's count until it reaches `want` (or 15 s pass), and returns the count. */
 async function waitForCount(locator: ReturnType<Page["locator"]>, want: number): Promise<number> {

@@ -6,6 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
+import compression from "compression";
 import express from "express";
 import { UnavailableError, errorBody } from "./errors";
 import { methodNotAllowed } from "./http-semantics";
@@ -66,6 +67,9 @@ export function portalRoutes(dir: string | null, opts: { browserRpcUrl?: string 
     res.setHeader("Content-Security-Policy", csp);
     next();
   });
+  // The page and its scripts go gzip- or brotli-compressed to browsers that ask (a fifth of the
+  // bytes); the API's own answers are left alone.
+  router.use(compression());
   if (dir === null) {
     router.get(PAGES, (_req, res) => {
       res

@@ -8,8 +8,10 @@ import { Shell } from "./components/shell";
 import { HTML_LANG, I18nContext, MESSAGES, initialLang, saveLang, type I18n, type Lang } from "./i18n";
 import { AssetPage } from "./pages/asset";
 import { CheckPage } from "./pages/check";
+import { MemberPage } from "./pages/member";
 import { NotFoundPage } from "./pages/not-found";
 import { SearchPage } from "./pages/search";
+import { VerifyPage } from "./pages/verify";
 import { pageKey, useRoute, type Route } from "./router";
 
 function Page({ route }: { route: Route }) {
@@ -20,6 +22,10 @@ function Page({ route }: { route: Route }) {
       return <AssetPage key={route.ref} assetRef={route.ref} />;
     case "check":
       return <CheckPage params={route} />;
+    case "verify":
+      return <VerifyPage payload={route.payload} />;
+    case "member":
+      return <MemberPage address={route.address} from={route.from} to={route.to} />;
     case "notFound":
       return <NotFoundPage path={route.path} />;
   }

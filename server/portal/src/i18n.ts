@@ -6,6 +6,8 @@
 import { createContext } from "preact";
 import { useContext } from "preact/hooks";
 import type { AssetResponse, License, Pledge, Tradability } from "../../../sdk/api/schemas";
+import { memberEn, memberZh } from "./i18n-member";
+import { verifyEn, verifyZh } from "./i18n-verify";
 
 export type Lang = "zh" | "en";
 export const LANGS: readonly Lang[] = ["zh", "en"];
@@ -23,6 +25,7 @@ const en = {
   mainNav: "Main",
   navSearch: "Search",
   navCheck: "Pre-trade check",
+  navVerify: "Verify a certificate",
   language: "Language",
   languageName: { zh: "中文", en: "English" } satisfies Labels<Lang>,
   footer: "Read from the ledger's index through the provenance API; every answer states the block it reflects.",
@@ -331,6 +334,28 @@ const en = {
   none: "None",
   localTime: "local",
   listSeparator: ", ",
+  // Lineage graph (components/lineage-graph.tsx)
+  lineageGraphName: "Lineage graph",
+  lineageGraphLabel: (parents: number, children: number, others: number) =>
+    `Lineage graph: ${parents} parent${parents === 1 ? "" : "s"}, ${children} child${children === 1 ? "" : "ren"}` +
+    (others > 0 ? `, ${others} more distant relative${others === 1 ? "" : "s"}` : "") +
+    ". Each asset in it links to its page, as do the lists below.",
+  /** A node's accessible name: its ref, then how it is related (depth: -1 a parent, 1 a child). */
+  lineageGraphNode: (ref: string, depth: number) =>
+    depth === -1
+      ? `${ref} — parent`
+      : depth === 1
+        ? `${ref} — child`
+        : depth < -1
+          ? `${ref} — ancestor, ${-depth} generations up`
+          : depth > 1
+            ? `${ref} — descendant, ${depth} generations down`
+            : ref,
+  lineageGraphCurrent: (ref: string) => `${ref} — this asset`,
+  lineageGraphHint: "Parents are above, children below; select an asset in the graph to open it. The lists below have the same links.",
+  lineageGraphFailed: "The lineage graph could not be loaded; the lists below show the same lineage.",
+  ...verifyEn,
+  ...memberEn,
 };
 
 export type Messages = typeof en;
@@ -340,6 +365,7 @@ const zh: Messages = {
   mainNav: "主导航",
   navSearch: "搜索",
   navCheck: "交易前检查",
+  navVerify: "核验证书",
   language: "语言",
   languageName: { zh: "中文", en: "English" },
   footer: "数据来自登记簿索引，经溯源 API 读取；每个答复都注明其对应的区块。",
@@ -632,6 +658,24 @@ const zh: Messages = {
   none: "无",
   localTime: "本地",
   listSeparator: "、",
+  lineageGraphName: "血缘关系图",
+  lineageGraphLabel: (parents, children, others) =>
+    `血缘关系图：${parents} 个来源资产，${children} 个衍生资产` + (others > 0 ? `，另有 ${others} 个更远的亲缘资产` : "") + "。图中每个资产都链接到其页面，下方列表亦然。",
+  lineageGraphNode: (ref, depth) =>
+    depth === -1
+      ? `${ref} — 来源资产（父）`
+      : depth === 1
+        ? `${ref} — 衍生资产（子）`
+        : depth < -1
+          ? `${ref} — 祖先，上溯 ${-depth} 代`
+          : depth > 1
+            ? `${ref} — 后代，下延 ${depth} 代`
+            : ref,
+  lineageGraphCurrent: (ref) => `${ref} — 当前资产`,
+  lineageGraphHint: "来源资产在上，衍生资产在下；点击图中的资产即可打开其页面。下方列表提供相同的链接。",
+  lineageGraphFailed: "血缘关系图未能加载；下方列表列出了相同的血缘关系。",
+  ...verifyZh,
+  ...memberZh,
 };
 
 export const MESSAGES: Record<Lang, Messages> = { zh, en };

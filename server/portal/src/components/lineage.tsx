@@ -1,7 +1,8 @@
 /**
- * Lineage (GET /v1/assets/:id/lineage) as plain lists of links: the direct parents and
- * children, then any more distant ancestors and descendants the walk reached. (A graph view
- * can come later; the lists stay as its accessible form.)
+ * Lineage (GET /v1/assets/:id/lineage): a clickable graph when the asset has any relatives
+ * (lineage-graph.tsx, loaded on its own), then plain lists of links: the direct parents and
+ * children, then any more distant ancestors and descendants the walk reached. The lists are
+ * the graph's keyboard and screen-reader form, by the same refs.
  */
 import type { Lineage as LineageAnswer } from "../../../../sdk/api/schemas";
 import { api } from "../api";
@@ -10,6 +11,7 @@ import { href } from "../router";
 import { useLoad } from "../use-load";
 import { Badge, assetStatusTone } from "./badge";
 import { ErrorBox } from "./error-box";
+import { LineageGraph, nodeRef } from "./lineage-graph";
 
 type Node = LineageAnswer["nodes"][number];
 
@@ -17,7 +19,7 @@ function NodeLink({ node, licence }: { node: Node; licence?: string | undefined 
   const { t } = useI18n();
   return (
     <>
-      <a href={href.asset(node.registrationNumber ?? node.id)}>{node.registrationNumber ?? `#${node.id}`}</a>{" "}
+      <a href={href.asset(nodeRef(node))}>{node.registrationNumber ?? `#${node.id}`}</a>{" "}
       <Badge tone={assetStatusTone(node.status)}>{t.statusName[node.status]}</Badge>
       {licence !== undefined && licence !== "0" && licence !== "" && <span class="via"> · {t.viaLicence(licence)}</span>}
     </>
@@ -43,6 +45,7 @@ export function Lineage({ assetId }: { assetId: string }) {
   const descendants = l.nodes.filter((n) => n.depth > 1).sort((a, b) => a.depth - b.depth);
   return (
     <div class="lineage">
+      {l.edges.length > 0 && <LineageGraph lineage={l} />}
       <Relatives id="lineage-parents" title={t.parents} none={t.noParents} items={parents} />
       <Relatives id="lineage-children" title={t.children} none={t.noChildren} items={children} />
       {ancestors.length > 0 && (

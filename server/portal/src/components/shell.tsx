@@ -43,6 +43,11 @@ export function Shell({ route, mainRef, children }: { route: Route; mainRef: Ref
                   {t.navCheck}
                 </a>
               </li>
+              <li>
+                <a href={href.verify()} aria-current={route.page === "verify" ? "page" : undefined}>
+                  {t.navVerify}
+                </a>
+              </li>
             </ul>
           </nav>
           <div class="lang-switch">

@@ -6,6 +6,7 @@ import type { ComponentChildren } from "preact";
 import type { Where } from "../../../../sdk/api/schemas";
 import { Time } from "../dates";
 import { useI18n } from "../i18n";
+import { href } from "../router";
 
 export function Mono({ children, testId }: { children: ComponentChildren; testId?: string }) {
   return (
@@ -20,7 +21,7 @@ export function PartyText({ party, testId }: { party: { address: string; name: s
   return (
     <span class="party">
       {party.name !== null && <span class="party-name">{party.name}</span>}
-      <Mono testId={testId}>{party.address}</Mono>
+      {party.name !== null ? <a href={href.member(party.address)}><Mono testId={testId}>{party.address}</Mono></a> : <Mono testId={testId}>{party.address}</Mono>}
     </span>
   );
 }

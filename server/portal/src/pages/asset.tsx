@@ -90,7 +90,7 @@ function AssetView({ asset: a }: { asset: AssetResponse }) {
                 t.holder,
                 a.holder ? (
                   <span class="party">
-                    <Mono testId="asset-holder">{a.holder.address}</Mono>
+                    {a.holder.name !== null ? <a href={href.member(a.holder.address)}><Mono testId="asset-holder">{a.holder.address}</Mono></a> : <Mono testId="asset-holder">{a.holder.address}</Mono>}
                     <span class="party-name">
                       {t.holderName}: {a.holder.name ?? t.notMember}
                     </span>
