@@ -32,7 +32,6 @@
  * the servers), BENCH_SERVER_ENTRY (a compiled dist/server/main.js instead of ts-node), and
  * DRL_* server settings (passed on). Anything not default is printed and recorded.
  */
-import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -49,6 +48,7 @@ import type { LoadFigures, LoadSettings } from "./lib/load";
 import type { LoadJob } from "./lib/load-child";
 import type { OpenLoopSettings } from "./lib/open-loop";
 import { SERVER_NODE_FLAGS, SERVER_PROCESS_ENV } from "../server/process-env";
+import { gitState } from "./lib/git-state";
 
 // ─── Settings ───────────────────────────────────────────────────────────────────────────
 
@@ -187,16 +187,6 @@ function spawnServer(name: string, node: AnvilNode, deploymentFile: string, inde
   return child;
 }
 
-/** The commit the servers were built from, and whether server/ or sdk/ differ from it. */
-function gitState(): { commit: string | null; serverSourcesModified: boolean | null } {
-  try {
-    const commit = execFileSync("git", ["rev-parse", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
-    const dirty = execFileSync("git", ["status", "--porcelain", "--", "server", "sdk"], { cwd: ROOT, encoding: "utf8" }).trim() !== "";
-    return { commit, serverSourcesModified: dirty };
-  } catch {
-    return { commit: null, serverSourcesModified: null };
-  }
-}
 
 async function newestProfile(dir: string): Promise<string | null> {
   const files = (await readdir(dir)).filter((f) => f.endsWith(".cpuprofile")).sort();
@@ -693,7 +683,8 @@ const children = new Set<NodeChild>();
 
 async function main(): Promise<void> {
   const loadAvgAtStart = os.loadavg().map((x) => round(x, 2));
-  const gitAtStart = gitState();
+  const g = gitState(ROOT, ["server", "sdk"]);
+  const gitAtStart = { commit: g.commit, serverSourcesModified: g.modified };
   let loadAvgBeforeLoad: number[] = [];
   const tmp = await mkdtemp(path.join(os.tmpdir(), "drl-bench-indexer-"));
   const profDir = PROFILE_INGEST || PROFILE_API ? await mkdtemp(path.join(os.tmpdir(), "drl-bench-prof-")) : null;

@@ -16,6 +16,7 @@ import type { AssetSummary } from "./member-assets";
 import { ClaimSummary } from "./member-claim";
 import { checkPeriod, collect, periodErrorText, type PeriodError, type PeriodField } from "./member-common";
 import { MilestoneTable } from "./member-milestones";
+import { FormField } from "./form-field";
 
 export function MemberReport({
   address,
@@ -118,26 +119,24 @@ function DateField(props: {
 }) {
   const id = `member-${props.field}`;
   return (
-    <div class="form-field">
-      <label for={id}>{props.label}</label>
-      <input
-        id={id}
-        name={props.field}
-        type="date"
-        value={props.value}
-        onInput={(e) => props.onInput(e.currentTarget.value)}
-        aria-describedby={props.describedBy}
-        aria-invalid={props.error !== null ? true : undefined}
-      />
-      <p id={`${id}-help`} class="help">
-        {props.help}
-      </p>
-      {props.error !== null && (
-        <p id={`${id}-error`} class="field-error" data-testid={`${id}-error`}>
-          {props.error}
-        </p>
-      )}
-    </div>
+    <FormField
+      id={id}
+      name={props.field}
+      label={props.label}
+      help={props.help}
+      type="date"
+      value={props.value}
+      onInput={props.onInput}
+      describedBy={props.describedBy}
+      invalid={props.error !== null}
+      error={
+        props.error !== null && (
+          <p id={`${id}-error`} class="field-error" data-testid={`${id}-error`}>
+            {props.error}
+          </p>
+        )
+      }
+    />
   );
 }
 

@@ -11,6 +11,7 @@ import { ErrorBox } from "../components/error-box";
 import { Verdict } from "../components/verdict";
 import { useI18n } from "../i18n";
 import { href, isRights, type CheckParams, type Rights } from "../router";
+import { FormField } from "../components/form-field";
 
 const DEFAULT_RIGHTS: Rights = "holding";
 
@@ -187,26 +188,18 @@ function TextField(props: {
 }) {
   const id = `check-${props.field}`;
   return (
-    <div class="form-field">
-      <label for={id}>{props.label}</label>
-      <input
-        id={id}
-        name={props.field}
-        type="text"
-        value={props.value}
-        onInput={(e) => props.onInput(e.currentTarget.value)}
-        aria-describedby={props.describedBy}
-        aria-invalid={props.invalid ? true : undefined}
-        required
-        autocomplete="off"
-        spellcheck={false}
-        maxLength={100}
-        class={props.mono ? "mono-input" : undefined}
-      />
-      <p id={`${id}-help`} class="help">
-        {props.help}
-      </p>
-      <FieldError id={`${id}-error`} message={props.message} />
-    </div>
+    <FormField
+      id={id}
+      name={props.field}
+      label={props.label}
+      help={props.help}
+      type="text"
+      value={props.value}
+      onInput={props.onInput}
+      describedBy={props.describedBy}
+      invalid={props.invalid}
+      text={{ required: true, maxLength: 100, mono: props.mono }}
+      error={<FieldError id={`${id}-error`} message={props.message} />}
+    />
   );
 }
