@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ethers } from "hardhat";
+import { ethers, network } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { ROLES } from "../scripts/lib/roles";
 import { CNY, Field, Milestone, deployWorld, h, register, type World } from "./helpers/fixture";
@@ -7,6 +7,10 @@ import { CNY, Field, Milestone, deployWorld, h, register, type World } from "./h
 const Level = { National: 0, Municipal: 1 } as const;
 /** CNY 50,000.00 in fen. */
 const FIFTY_K = 5_000_000n;
+
+type FirstRecord = Awaited<ReturnType<World["ledger"]["milestones"]["milestoneOf"]>>;
+/** A milestone record as the contract's struct argument (an ethers result is read-only; `at` is also Array.prototype.at). */
+const recordArg = (r: FirstRecord) => ({ attester: r.attester, at: r[1], detail: r.detail, set: r.set, annulled: r.annulled, enterprise: r.enterprise, evidenceHash: r.evidenceHash });
 
 interface Setup {
   w: World;
@@ -43,7 +47,7 @@ describe("IncentiveRegistry", () => {
         .to.emit(w.ledger.incentives, "IncentiveRecorded")
         .withArgs(id, Milestone.Registration, Level.National, FIFTY_K, CNY, evidence, first[1], w.bureau.address);
       const rec = await w.ledger.incentives.incentiveOf(id, Milestone.Registration, Level.National);
-      expect([rec.amount, rec.currency, rec.milestoneAt, rec.revoked, rec.evidenceHash]).to.deep.equal([FIFTY_K, CNY, first[1], false, evidence]);
+      expect([rec.amount, rec.currency, rec.revoked, rec.firstTag, rec.evidenceHash]).to.deep.equal([FIFTY_K, CNY, false, await w.ledger.incentives.tagOf(recordArg(first)), evidence]);
     });
 
     it("keeps the national and the municipal incentive of one first apart", async () => {
@@ -88,6 +92,26 @@ describe("IncentiveRegistry", () => {
       await expect(w.ledger.incentives.connect(w.bureau).recordIncentive(id, Milestone.Financing, Level.National, 7n, CNY, evidence))
         .to.emit(w.ledger.incentives, "IncentiveRecorded")
         .withArgs(id, Milestone.Financing, Level.National, 7n, CNY, evidence, again[1], w.bureau.address);
+    });
+
+    it("takes the incentive of a first annulled and recorded again within one block (same time, another recording)", async () => {
+      const { w, id } = await loadFixture(incentiveWorld);
+      // Attest, pay, annul and attest again in one block: the two recordings share their time.
+      await network.provider.send("evm_setAutomine", [false]);
+      try {
+        await w.ledger.milestones.connect(w.exchange).attestFinancing(id, h("prospectus"));
+        await w.ledger.incentives.connect(w.bureau).recordIncentive(id, Milestone.Financing, Level.National, FIFTY_K, CNY, h());
+        await w.ledger.milestones.connect(w.registrar).annul(id, Milestone.Financing, h("wrong"));
+        await w.ledger.milestones.connect(w.auditor).attestFinancing(id, h("credit agreement"));
+        await network.provider.send("evm_mine", []);
+      } finally {
+        await network.provider.send("evm_setAutomine", [true]);
+      }
+      const old = await w.ledger.incentives.incentiveOf(id, Milestone.Financing, Level.National);
+      expect(old.amount).to.equal(FIFTY_K);
+      const again = await w.ledger.milestones.milestoneOf(id, Milestone.Financing);
+      expect(old.firstTag).not.to.equal(await w.ledger.incentives.tagOf(recordArg(again)));
+      await expect(w.ledger.incentives.connect(w.bureau).recordIncentive(id, Milestone.Financing, Level.National, 7n, CNY, h())).to.emit(w.ledger.incentives, "IncentiveRecorded");
     });
 
     it("refuses a second live incentive at the same level for the same first (no double counting)", async () => {

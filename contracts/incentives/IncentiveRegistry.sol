@@ -12,10 +12,11 @@ import {MilestoneRegistry} from "../milestones/MilestoneRegistry.sol";
 ///         currency, and an evidence hash of the payment. The matching itself (ratios per level,
 ///         cap per enterprise) is the zone's configuration, computed off-chain from these
 ///         records and the firsts (sdk/incentives/claim.ts), because the zone adjusts it.
-/// @dev An incentive is bound to one recording of its first (`milestoneAt`): once the
-///      registrar annuls a first it earns nothing, and a later genuine recording of the same
-///      first is another first, with incentives of its own. At most one live incentive per
-///      first and level, so the same payment is never counted twice.
+/// @dev An incentive is bound to one recording of its first (its time, attester and evidence,
+///      kept as a 96-bit tag; the event gives the time): once the registrar annuls a first it
+///      earns nothing, and a later genuine recording of the same first is another first, with
+///      incentives of its own, even in the same block. At most one live incentive per first and
+///      level, so the same payment is never counted twice.
 contract IncentiveRegistry is LedgerAccess {
     /// @notice Who paid the incentive.
     enum Level {
@@ -26,8 +27,8 @@ contract IncentiveRegistry is LedgerAccess {
     struct Incentive {
         uint128 amount; // minor units (fen for CNY); 0: never recorded
         bytes3 currency; // ISO 4217
-        uint40 milestoneAt; // the time of the first's recording this incentive was paid for
         bool revoked;
+        bytes12 firstTag; // the recording of the first it was paid for (_tagOf)
         bytes32 evidenceHash;
     }
 
@@ -79,8 +80,9 @@ contract IncentiveRegistry is LedgerAccess {
         MilestoneRegistry.Record memory first = milestones.milestoneOf(assetId, m);
         if (!first.set || first.annulled) revert FirstNotEarned(assetId, m);
         Incentive storage current = _incentives[assetId][m][l];
-        if (_isLive(current, first.at)) revert IncentiveAlreadyRecorded(assetId, m, l);
-        _incentives[assetId][m][l] = Incentive(amount, currency, first.at, false, evidenceHash);
+        bytes12 tag = _tagOf(first);
+        if (_isLive(current, tag)) revert IncentiveAlreadyRecorded(assetId, m, l);
+        _incentives[assetId][m][l] = Incentive(amount, currency, false, tag, evidenceHash);
         emit IncentiveRecorded(assetId, m, l, amount, currency, evidenceHash, first.at, msg.sender);
     }
 
@@ -103,10 +105,21 @@ contract IncentiveRegistry is LedgerAccess {
     /// @param assetId The asset.
     /// @param kind The first.
     /// @param level The level.
-    /// @return The record (`amount` 0 if none; check `revoked`, and `milestoneAt` against the
-    ///         first's current recording: an incentive of an annulled recording earns nothing).
+    /// @return The record (`amount` 0 if none; check `revoked`, and `firstTag` against the
+    ///         first's current recording (`tagOf`): an incentive of an annulled recording earns nothing).
     function incentiveOf(uint256 assetId, Milestone kind, Level level) external view returns (Incentive memory) {
         return _incentives[assetId][kind][level];
+    }
+
+    /// @notice The tag of a recording of a first, as `incentiveOf` keeps it.
+    /// @param first The record `MilestoneRegistry.milestoneOf` gives.
+    /// @return The first 96 bits of keccak256(at, attester, evidenceHash).
+    function tagOf(MilestoneRegistry.Record memory first) external pure returns (bytes12) {
+        return _tagOf(first);
+    }
+
+    function _tagOf(MilestoneRegistry.Record memory first) private pure returns (bytes12) {
+        return bytes12(keccak256(abi.encode(first.at, first.attester, first.evidenceHash)));
     }
 
     function _checkKeys(uint8 kind, uint8 level) private pure returns (Milestone, Level) {
@@ -116,7 +129,7 @@ contract IncentiveRegistry is LedgerAccess {
     }
 
     /// @dev Recorded, not revoked, and paid for the first's current recording.
-    function _isLive(Incentive storage i, uint40 firstAt) private view returns (bool) {
-        return i.amount != 0 && !i.revoked && i.milestoneAt == firstAt;
+    function _isLive(Incentive storage i, bytes12 firstTag) private view returns (bool) {
+        return i.amount != 0 && !i.revoked && i.firstTag == firstTag;
     }
 }
