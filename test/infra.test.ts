@@ -77,12 +77,13 @@ describe("Anvil test infrastructure", function () {
         expect(await node.rpc<string>("eth_chainId")).to.equal("0x7a69");
         expect(node.chainId).to.equal(31337);
         expect((await node.provider.getNetwork()).chainId).to.equal(31337n);
-        expect(await node.rpc<string[]>("eth_accounts")).to.have.length(20);
+        // 21: the fixtures name dev account #20 the bureau.
+        expect(await node.rpc<string[]>("eth_accounts")).to.have.length(21);
         const block = await node.rpc<{ gasLimit: string }>("eth_getBlockByNumber", ["latest", false]);
         expect(BigInt(block.gasLimit)).to.equal(1_000_000_000n);
         const dev7 = await node.signer(7);
         expect(dev7.address).to.match(/^0x[0-9a-fA-F]{40}$/);
-        await expect(node.signer(20)).to.be.rejectedWith(/no #20/);
+        await expect(node.signer(21)).to.be.rejectedWith(/no #21/);
         await expect(node.rpc("no_such_method")).to.be.rejectedWith(/no_such_method: JSON-RPC error/);
 
         const t0 = await node.timestamp();

@@ -71,20 +71,25 @@ export function portalRoutes(dir: string | null, opts: { browserRpcUrl?: string 
   // bytes); the API's own answers are left alone.
   router.use(compression());
   if (dir === null) {
-    router.get(PAGES, (_req, res) => {
-      res
-        .status(503)
-        .json(errorBody(new UnavailableError("portal_not_built", "the portal is not built: run `npm run build:portal` (npm start and npm run build:server build it too); the API is under /v1")));
-    });
+    for (const page of PAGES) {
+      router.get(page, (_req, res) => {
+        res
+          .status(503)
+          .json(errorBody(new UnavailableError("portal_not_built", "the portal is not built: run `npm run build:portal` (npm start and npm run build:server build it too); the API is under /v1")));
+      });
+    }
   } else {
     const index = path.join(dir, "index.html");
     // Hashed file names: a build never reuses a name, so the browser may keep them for good.
     router.use("/assets", express.static(path.join(dir, "assets"), { index: false, immutable: true, maxAge: "365d", fallthrough: true }));
-    router.get(PAGES, (_req, res, next) => {
-      res.sendFile(index, { headers: { "Cache-Control": "no-cache" } }, (err) => {
-        if (err) next(err);
+    // One route per path (not an array): methodNotAllowed answers 405 per route path.
+    for (const page of PAGES) {
+      router.get(page, (_req, res, next) => {
+        res.sendFile(index, { headers: { "Cache-Control": "no-cache" } }, (err) => {
+          if (err) next(err);
+        });
       });
-    });
+    }
   }
   methodNotAllowed(router);
   return router;
