@@ -1,5 +1,5 @@
 /**
- * The dataset's fingerprint, computed in the browser: the files are read in 8 MiB slices and
+ * The dataset's fingerprint, computed in the browser: the files are read as streams and
  * streamed through SHA-256 (hash-wasm), so memory stays bounded whatever their size, and
  * nothing is ever uploaded. The same fingerprints as the SDK and `drl fingerprint`
  * (reference: sdk/fingerprint/fingerprint.ts, and the README's "Fingerprints"):
@@ -19,7 +19,7 @@
  */
 import { createSHA256 } from "hash-wasm";
 
-/** Bytes read per slice (at most READ_AHEAD + 1 slices in memory at a time). */
+/** Bytes hashed between two progress reports. */
 export const CHUNK_BYTES = 8 * 1024 * 1024;
 
 export interface HashProgress {
@@ -217,43 +217,39 @@ class JsSha256 implements Sha256 {
 
 // ─── Reading files ────────────────────────────────────────────────────────────────────────
 
-/** Slices being read ahead of the one hashed (the read runs off the main thread, the hashing on it). */
-const READ_AHEAD = 2;
-
 /**
- * Streams a Blob through the hasher in CHUNK_BYTES slices, reading the next ones while the
- * current one is hashed; `onBytes` after each slice. Returns the bytes read. An aborted
- * `signal` stops it between slices (its reason is thrown).
+ * Streams a Blob through the hasher with its own stream reader (in Chromium about twice as fast
+ * as reading slices with arrayBuffer()), `onBytes` after each CHUNK_BYTES or so. Returns the
+ * bytes read. An aborted `signal` stops it between chunks (its reason is thrown).
  */
 async function feed(h: Sha256, blob: Blob, path: string, onBytes: (n: number) => void, signal?: AbortSignal): Promise<number> {
-  const size = blob.size;
-  const queue: Promise<ArrayBuffer>[] = [];
-  let requested = 0;
-  const refill = () => {
-    while (queue.length < READ_AHEAD && requested < size) {
-      const p = blob.slice(requested, Math.min(requested + CHUNK_BYTES, size)).arrayBuffer();
-      // Keep a read-ahead's rejection handled even if an earlier slice fails first.
-      p.catch(() => undefined);
-      queue.push(p);
-      requested = Math.min(requested + CHUNK_BYTES, size);
-    }
-  };
+  const reader = blob.stream().getReader();
   let offset = 0;
-  refill();
-  while (queue.length > 0) {
-    signal?.throwIfAborted();
-    let buf: ArrayBuffer;
-    try {
-      buf = await queue.shift()!;
-    } catch (e) {
-      throw new DatasetError(path, `cannot be read (${e instanceof Error ? e.name || e.message : String(e)}; was it changed or moved after it was chosen?)`);
+  let unreported = 0;
+  try {
+    for (;;) {
+      signal?.throwIfAborted();
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (e) {
+        throw new DatasetError(path, `cannot be read (${e instanceof Error ? e.name || e.message : String(e)}; was it changed or moved after it was chosen?)`);
+      }
+      if (chunk.done) break;
+      h.update(chunk.value);
+      offset += chunk.value.byteLength;
+      unreported += chunk.value.byteLength;
+      if (unreported >= CHUNK_BYTES) {
+        onBytes(unreported);
+        unreported = 0;
+      }
     }
-    if (buf.byteLength === 0) throw new DatasetError(path, "became shorter while it was read (changed after it was chosen)");
-    refill();
-    h.update(new Uint8Array(buf));
-    offset += buf.byteLength;
-    onBytes(buf.byteLength);
+  } finally {
+    // Ends the read when the hashing stops early (cancelled, or a read failed).
+    await reader.cancel().catch(() => undefined);
   }
+  if (offset !== blob.size) throw new DatasetError(path, "changed size while it was read (changed after it was chosen)");
+  if (unreported > 0) onBytes(unreported);
   return offset;
 }
 

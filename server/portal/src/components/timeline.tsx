@@ -4,7 +4,7 @@
  * own up to a bound (so an asset with a long history still renders quickly), then on request.
  */
 import { useEffect, useState } from "preact/hooks";
-import type { HistoryEvent } from "../../../../sdk/api/schemas";
+import type { History, HistoryEvent } from "../../../../sdk/api/schemas";
 import { api, failureOf, type Failure } from "../api";
 import { Time } from "../dates";
 import { useI18n } from "../i18n";
@@ -12,7 +12,7 @@ import { ErrorBox } from "./error-box";
 import { JsonFields } from "./json-fields";
 import { Mono } from "./values";
 
-const PAGE_SIZE = 200;
+export const PAGE_SIZE = 200;
 /** Pages loaded without asking: 1,000 events. */
 const AUTO_PAGES = 5;
 
@@ -26,7 +26,11 @@ interface State {
   initial: boolean;
 }
 
-export function Timeline({ assetId }: { assetId: string }) {
+/**
+ * `firstPage`: the first page, asked for together with the asset itself (the asset page does),
+ * so the timeline need not wait for the asset's answer; null or another asset's: asked again.
+ */
+export function Timeline({ assetId, firstPage }: { assetId: string; firstPage?: Promise<History | null> }) {
   const { t } = useI18n();
   const [s, setS] = useState<State>({ items: [], cursor: null, loading: true, failure: null, initial: true });
   // A new object asks for more: the cursor to start from and how many pages to follow.
@@ -41,7 +45,8 @@ export function Timeline({ assetId }: { assetId: string }) {
       for (let i = 0; i < request.pages; i++) {
         let page;
         try {
-          page = await api.history(assetId, { limit: PAGE_SIZE, cursor });
+          const early = i === 0 && cursor === undefined && request.n === 0 && firstPage ? await firstPage : null;
+          page = early !== null && early.assetId === assetId ? early : await api.history(assetId, { limit: PAGE_SIZE, cursor });
         } catch (e) {
           if (current) setS((p) => ({ ...p, loading: false, failure: failureOf(e) }));
           return;
@@ -59,7 +64,7 @@ export function Timeline({ assetId }: { assetId: string }) {
     return () => {
       current = false;
     };
-  }, [assetId, request]);
+  }, [assetId, request, firstPage]);
 
   const loadMore = () => {
     if (s.loading) return;

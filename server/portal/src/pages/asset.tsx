@@ -4,15 +4,15 @@
  * section does not blank the rest), all by the asset's id.
  */
 import type { ComponentChildren } from "preact";
-import { useEffect } from "preact/hooks";
-import type { AssetResponse } from "../../../../sdk/api/schemas";
+import { useEffect, useMemo } from "preact/hooks";
+import type { AssetResponse, History } from "../../../../sdk/api/schemas";
 import { api, certificateUrl } from "../api";
 import { StatusBadges, StatusDetails } from "../components/asset-status";
 import { ErrorBox } from "../components/error-box";
 import { Firsts, ListingInfo, Pledges, Valuation } from "../components/finance";
 import { Licences } from "../components/licences";
 import { Lineage } from "../components/lineage";
-import { Timeline } from "../components/timeline";
+import { PAGE_SIZE, Timeline } from "../components/timeline";
 import { Fields, Mono, PartyText, WhereText } from "../components/values";
 import { Time } from "../dates";
 import { useI18n } from "../i18n";
@@ -22,6 +22,9 @@ import { useLoad } from "../use-load";
 export function AssetPage({ assetRef }: { assetRef: string }) {
   const { t } = useI18n();
   const [loaded, retry] = useLoad(() => api.asset(assetRef), [assetRef]);
+  // The history's first page at the same time as the asset (the API takes any ref): the
+  // timeline is the page's longest answer. A failure here is left to the timeline to ask again.
+  const firstHistory = useMemo(() => api.history(assetRef, { limit: PAGE_SIZE }).catch(() => null), [assetRef]);
   const name = loaded.state === "done" ? loaded.value.name : assetRef;
 
   useEffect(() => {
@@ -44,7 +47,7 @@ export function AssetPage({ assetRef }: { assetRef: string }) {
       </div>
     );
   }
-  return <AssetView asset={loaded.value} />;
+  return <AssetView asset={loaded.value} firstHistory={firstHistory} />;
 }
 
 function Section({ id, title, children, wide = false }: { id: string; title: string; children: ComponentChildren; wide?: boolean }) {
@@ -56,7 +59,7 @@ function Section({ id, title, children, wide = false }: { id: string; title: str
   );
 }
 
-function AssetView({ asset: a }: { asset: AssetResponse }) {
+function AssetView({ asset: a, firstHistory }: { asset: AssetResponse; firstHistory: Promise<History | null> }) {
   const { t } = useI18n();
   const hasCompliance = a.crossBorderClearances.length > 0 || a.sandboxApproval !== null || a.deidentificationReview !== null;
   return (
@@ -182,7 +185,7 @@ function AssetView({ asset: a }: { asset: AssetResponse }) {
         </Section>
 
         <Section id="timeline" title={t.timelineHeading} wide>
-          <Timeline assetId={a.id} />
+          <Timeline assetId={a.id} firstPage={firstHistory} />
         </Section>
 
         <Section id="technical" title={t.technicalHeading} wide>

@@ -27,7 +27,7 @@ import type { DatasetFile, DatasetHash, HashProgress } from "../hash-files";
 import { useI18n, type Messages } from "../i18n";
 
 type BrowserVerifier = typeof import("../components/verify-browser");
-type Hashing = typeof import("../hash-files");
+type Hashing = typeof import("../hash-in-worker");
 
 /** A script of its own, loaded once when first needed; a failed load (the network) is tried again next time. */
 function lazy<T>(load: () => Promise<T>): () => Promise<T> {
@@ -47,7 +47,7 @@ function lazy<T>(load: () => Promise<T>): () => Promise<T> {
 /** The in-browser verifier and the payload decoder (the SDK's verifier carries the contracts' ABIs). */
 const loadVerifier = lazy<BrowserVerifier>(() => import("../components/verify-browser"));
 /** The dataset hashing (hash-wasm's SHA-256), only once a dataset is given. */
-const loadHashing = lazy<Hashing>(() => import("../hash-files"));
+const loadHashing = lazy<Hashing>(() => import("../hash-in-worker"));
 
 /** A certificate is a few kilobytes; anything this large is surely the dataset given in the wrong box. */
 const MAX_CERT_BYTES = 5 * 1024 * 1024;
@@ -241,7 +241,7 @@ export function VerifyPage({ payload }: { payload: string | null }) {
       setHash({ state: "hashing", progress, label: d.label });
     };
     hashPromise.current = loadHashing()
-      .then((m) => m.hashDataset(d.files, d.kind, onProgress, abort.signal))
+      .then((m) => m.hashDatasetInWorker(d.files, d.kind, onProgress, abort.signal))
       .then(
         (result) => {
           if (id === hashId.current) setHash({ state: "done", result, label: d.label });
