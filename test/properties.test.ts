@@ -990,8 +990,10 @@ class Run {
         const stored = await L.licenses.licenseOf(parent.id);
         const edge = await this.nearTimeBoundary(parent.assetId, [terms.licensee]);
         const t = BigInt(await now());
+        // As for a grant, a licence to oneself is a terms check the view does not make (SelfLicense).
         const preconditions =
           s[actor].address.toLowerCase() === parent.licensee.toLowerCase() &&
+          terms.licensee.toLowerCase() !== s[actor].address.toLowerCase() &&
           (await L.licenses.isInForce(parent.id)) &&
           (stored.flags & 2n) !== 0n &&
           ((stored.flags >> 5n) & 3n) < 3n &&
