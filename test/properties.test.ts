@@ -1288,7 +1288,9 @@ class Run {
         // One court holds an asset for a case; the other court tries to lift that hold (it may
         // not), and then perhaps the first court lifts it.
         const first = a.court;
-        await this.perform({ t: "freeze", who: -1, asset: a.asset, court: first, caseSlot: 1 }, before);
+        const held = await this.perform({ t: "freeze", who: -1, asset: a.asset, court: first, caseSlot: 1 }, before);
+        // Only the hold just placed: an older one may be the other court's own, which it may lift.
+        if (!held.ok) return held;
         const hold = this.holds.at(-1);
         if (!hold) return skip("twoCourts");
         const index = this.holds.length - 1;
