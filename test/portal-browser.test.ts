@@ -260,6 +260,26 @@ describe("Portal in a browser (drl start --demo on its own Anvil)", function () 
     return { word: ((await word.textContent()) ?? "").trim(), sentence: (await page.getByTestId("verify-verdict").textContent()) ?? "", checks };
   }
 
+  it("opened at an asset's URL, asks for the asset and its history once each, before the rest of its script has run", async function () {
+    const list = (await (await fetch(`${base}/v1/assets?q=Shenzhen`)).json()) as AssetList;
+    const asset = list.items[0];
+    if (!asset?.holder) throw new Error("the demo has no held asset named Shenzhen…");
+    const page = await open(1280, `#/asset/${asset.id}`);
+    await page.getByTestId("asset-holder").waitFor();
+    const timing = await page.evaluate(() => ({
+      urls: (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).map((r) => ({ path: new URL(r.name).pathname + new URL(r.name).search, start: r.startTime })),
+      evaluated: performance.getEntriesByName("drl:evaluated")[0]?.startTime ?? null,
+    }));
+    const asked = (p: string) => timing.urls.filter((u) => u.path === p);
+    // The early asks (early-answers.ts) are the ones the page uses: not asked for a second time.
+    expect(asked(`/v1/assets/${asset.id}`), JSON.stringify(timing.urls)).to.have.length(1);
+    expect(asked(`/v1/assets/${asset.id}/history?limit=200`), JSON.stringify(timing.urls)).to.have.length(1);
+    expect(timing.evaluated, "the drl:evaluated mark").to.be.a("number");
+    for (const p of [`/v1/assets/${asset.id}`, `/v1/assets/${asset.id}/history?limit=200`]) expect(asked(p)[0]!.start, p).to.be.below(timing.evaluated!);
+    expect(await page.getByTestId("asset-holder").textContent()).to.equal(asset.holder.address);
+    await page.close();
+  });
+
   it("verifies a certificate and its dataset in the browser against the chain: VALID, the data hashed here and never uploaded", async function () {
     const { certFile, dataFile } = await issuedCertificate();
     for (const width of [1280, 390]) {

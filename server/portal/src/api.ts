@@ -5,8 +5,10 @@
  */
 import { z } from "zod";
 import { ApiRequestError, ApiUnavailableError, ProvenanceClient } from "../../../sdk/api/client";
+import { earlyFetch } from "./early-answers";
 
-export const api = new ProvenanceClient(window.location.origin);
+/** The asset page's first answers may already be on their way (early-answers.ts). */
+export const api = new ProvenanceClient(window.location.origin, earlyFetch);
 
 /** What went wrong, in the terms a page explains. */
 export type Failure =

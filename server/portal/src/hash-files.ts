@@ -217,28 +217,73 @@ class JsSha256 implements Sha256 {
 
 // ─── Reading files ────────────────────────────────────────────────────────────────────────
 
+/** Size of the buffer each BYOB read fills (probed in Chromium: 4 MiB read fastest of 256 KiB to 16 MiB). */
+const READ_BYTES = 4 * 1024 * 1024;
+
+/** Reads a Blob chunk by chunk; `cancel` ends the read early. */
+interface ChunkReader {
+  read(): Promise<Uint8Array | null>;
+  cancel(): Promise<void>;
+}
+
 /**
- * Streams a Blob through the hasher with its own stream reader (in Chromium about twice as fast
- * as reading slices with arrayBuffer()), `onBytes` after each CHUNK_BYTES or so. Returns the
- * bytes read. An aborted `signal` stops it between chunks (its reason is thrown).
+ * A Blob's bytes in chunks. Where its stream is a byte stream (Chromium, Firefox), a BYOB reader
+ * fills one reused 4 MiB buffer: in Chromium that hashes about twice as fast as the default
+ * reader's small chunks (bench:portal). Elsewhere, the default reader.
+ */
+function chunksOf(blob: Blob): ChunkReader {
+  const stream = blob.stream();
+  let byob: ReadableStreamBYOBReader | null = null;
+  try {
+    byob = stream.getReader({ mode: "byob" });
+  } catch {
+    // Not a byte stream in this browser.
+  }
+  if (byob === null) {
+    const plain = stream.getReader();
+    return {
+      read: async () => {
+        const c = await plain.read();
+        return c.done ? null : c.value;
+      },
+      cancel: () => plain.cancel(),
+    };
+  }
+  const r = byob;
+  let buffer = new ArrayBuffer(READ_BYTES);
+  return {
+    read: async () => {
+      const c = await r.read(new Uint8Array(buffer));
+      if (c.done || c.value === undefined) return null;
+      // The read transfers the buffer into the view it returns; the next read reuses it.
+      buffer = c.value.buffer as ArrayBuffer;
+      return c.value;
+    },
+    cancel: () => r.cancel(),
+  };
+}
+
+/**
+ * Streams a Blob through the hasher, `onBytes` after each CHUNK_BYTES or so. Returns the bytes
+ * read. An aborted `signal` stops it between chunks (its reason is thrown).
  */
 async function feed(h: Sha256, blob: Blob, path: string, onBytes: (n: number) => void, signal?: AbortSignal): Promise<number> {
-  const reader = blob.stream().getReader();
+  const reader = chunksOf(blob);
   let offset = 0;
   let unreported = 0;
   try {
     for (;;) {
       signal?.throwIfAborted();
-      let chunk: ReadableStreamReadResult<Uint8Array>;
+      let chunk: Uint8Array | null;
       try {
         chunk = await reader.read();
       } catch (e) {
         throw new DatasetError(path, `cannot be read (${e instanceof Error ? e.name || e.message : String(e)}; was it changed or moved after it was chosen?)`);
       }
-      if (chunk.done) break;
-      h.update(chunk.value);
-      offset += chunk.value.byteLength;
-      unreported += chunk.value.byteLength;
+      if (chunk === null) break;
+      h.update(chunk);
+      offset += chunk.byteLength;
+      unreported += chunk.byteLength;
       if (unreported >= CHUNK_BYTES) {
         onBytes(unreported);
         unreported = 0;
@@ -259,15 +304,15 @@ function nameOf(blob: Blob): string {
 
 /**
  * The plain SHA-256 of one file (= `sha256sum`), streamed; `onProgress(bytes, totalBytes)`
- * after each slice; `signal` cancels it.
+ * after each slice; `signal` cancels it; `name` is what an error calls the file.
  */
-export async function hashFile(file: Blob, onProgress?: (p: { bytes: number; totalBytes: number }) => void, signal?: AbortSignal): Promise<FileHash & { engine: HashEngine }> {
+export async function hashFile(file: Blob, onProgress?: (p: { bytes: number; totalBytes: number }) => void, signal?: AbortSignal, name = nameOf(file)): Promise<FileHash & { engine: HashEngine }> {
   const { h, engine } = await newSha256();
   let bytes = 0;
   const size = await feed(
     h,
     file,
-    nameOf(file),
+    name,
     (n) => {
       bytes += n;
       onProgress?.({ bytes, totalBytes: file.size });
@@ -336,7 +381,7 @@ export async function hashDataset(files: readonly DatasetFile[], kind: "file" | 
   if (kind === "file") {
     const one = files[0];
     if (files.length !== 1 || one === undefined) throw new DatasetError("(dataset)", `one file was expected, not ${files.length}`);
-    const r = await hashFile(one.file, (p) => onProgress?.({ bytes: p.bytes, totalBytes, files: 0, totalFiles }), signal);
+    const r = await hashFile(one.file, (p) => onProgress?.({ bytes: p.bytes, totalBytes, files: 0, totalFiles }), signal, one.path);
     onProgress?.({ bytes: r.size, totalBytes, files: 1, totalFiles });
     return { ...r, kind, files: 1, manifest: null, entries: [{ path: one.path, size: r.size, sha256: r.sha256 }], ms: performance.now() - started };
   }

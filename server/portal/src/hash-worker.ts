@@ -1,6 +1,6 @@
 /**
  * The dataset hasher in a worker of its own: the page's thread only paints the progress bar,
- * while this one reads the file's slices and runs the WebAssembly SHA-256 (hash-files.ts).
+ * while this one reads the files and runs the WebAssembly SHA-256 (hash-files.ts).
  * Messages in: { files, kind }. Out: { type: "progress", progress } | { type: "done", result } |
  * { type: "error", path, rule } (a DatasetError) | { type: "error", message }.
  */

@@ -8,6 +8,7 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import { RIGHTS } from "../../../sdk/api/schemas";
+import { assetRefOf } from "./early-answers";
 
 export type Rights = (typeof RIGHTS)[number];
 
@@ -61,8 +62,8 @@ export function parseHash(hash: string): Route {
     const params = new URLSearchParams(query);
     return { page: "member", address: decode(member[1]).trim(), from: (params.get("from") ?? "").trim(), to: (params.get("to") ?? "").trim() };
   }
-  const asset = /^\/asset\/(.+)$/.exec(path);
-  if (asset?.[1]) return { page: "asset", ref: decode(asset[1]).trim() };
+  const asset = assetRefOf(path);
+  if (asset !== null) return { page: "asset", ref: asset };
   return { page: "notFound", path: decode(path) };
 }
 

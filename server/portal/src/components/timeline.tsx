@@ -6,13 +6,15 @@
 import { useEffect, useState } from "preact/hooks";
 import type { History, HistoryEvent } from "../../../../sdk/api/schemas";
 import { api, failureOf, type Failure } from "../api";
+import { HISTORY_PAGE_SIZE } from "../early-answers";
 import { Time } from "../dates";
 import { useI18n } from "../i18n";
 import { ErrorBox } from "./error-box";
 import { JsonFields } from "./json-fields";
 import { Mono } from "./values";
 
-export const PAGE_SIZE = 200;
+/** The first page is the one early-answers.ts may have asked for already. */
+export const PAGE_SIZE = HISTORY_PAGE_SIZE;
 /** Pages loaded without asking: 1,000 events. */
 const AUTO_PAGES = 5;
 
@@ -26,27 +28,37 @@ interface State {
   initial: boolean;
 }
 
+/** The state the timeline starts in: with its first page when it came with the asset. */
+function initialState(first: History | null): State {
+  if (first === null) return { items: [], cursor: null, loading: true, failure: null, initial: true };
+  return { items: first.items, cursor: first.nextCursor, loading: first.nextCursor !== null, failure: null, initial: false };
+}
+
 /**
- * `firstPage`: the first page, asked for together with the asset itself (the asset page does),
- * so the timeline need not wait for the asset's answer; null or another asset's: asked again.
+ * `firstPage`: the first page, fetched with the asset itself (the asset page does), so that
+ * both show in one render; null or another asset's: asked for here.
  */
-export function Timeline({ assetId, firstPage }: { assetId: string; firstPage?: Promise<History | null> }) {
+export function Timeline({ assetId, firstPage = null }: { assetId: string; firstPage?: History | null }) {
   const { t } = useI18n();
-  const [s, setS] = useState<State>({ items: [], cursor: null, loading: true, failure: null, initial: true });
-  // A new object asks for more: the cursor to start from and how many pages to follow.
-  const [request, setRequest] = useState<{ from: string | undefined; pages: number; n: number }>({ from: undefined, pages: AUTO_PAGES, n: 0 });
+  const first = firstPage !== null && firstPage.assetId === assetId ? firstPage : null;
+  const [s, setS] = useState<State>(() => initialState(first));
+  // A new object asks for more: the cursor to start from and how many pages to follow. With
+  // the first page given, the rest of the automatic pages follow from its cursor.
+  const [request, setRequest] = useState<{ from: string | undefined; pages: number; n: number }>(() =>
+    first === null ? { from: undefined, pages: AUTO_PAGES, n: 0 } : { from: first.nextCursor ?? undefined, pages: first.nextCursor === null ? 0 : AUTO_PAGES - 1, n: 0 },
+  );
 
   useEffect(() => {
+    if (request.pages === 0) return;
     let current = true;
     (async () => {
       setS((p) => ({ ...p, loading: true, failure: null }));
       let cursor = request.from;
-      const seen = new Set<string>();
+      const seen = new Set<string>(cursor === undefined ? [] : [cursor]);
       for (let i = 0; i < request.pages; i++) {
         let page;
         try {
-          const early = i === 0 && cursor === undefined && request.n === 0 && firstPage ? await firstPage : null;
-          page = early !== null && early.assetId === assetId ? early : await api.history(assetId, { limit: PAGE_SIZE, cursor });
+          page = await api.history(assetId, { limit: PAGE_SIZE, cursor });
         } catch (e) {
           if (current) setS((p) => ({ ...p, loading: false, failure: failureOf(e) }));
           return;
@@ -64,7 +76,7 @@ export function Timeline({ assetId, firstPage }: { assetId: string; firstPage?: 
     return () => {
       current = false;
     };
-  }, [assetId, request, firstPage]);
+  }, [assetId, request]);
 
   const loadMore = () => {
     if (s.loading) return;

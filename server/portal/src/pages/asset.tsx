@@ -1,10 +1,11 @@
 /**
- * The asset page (`#/asset/<ref>`): GET /v1/assets/:ref first; once it answers, the licences,
- * lineage and history load on their own (each with its own error state, so one failing
- * section does not blank the rest), all by the asset's id.
+ * The asset page (`#/asset/<ref>`): GET /v1/assets/:ref together with its history's first page
+ * (the page's longest answer; both are usually on their way already, early-answers.ts), shown
+ * in one go; then the licences and lineage load on their own (each with its own error state,
+ * so one failing section does not blank the rest), all by the asset's id.
  */
 import type { ComponentChildren } from "preact";
-import { useEffect, useMemo } from "preact/hooks";
+import { useEffect } from "preact/hooks";
 import type { AssetResponse, History } from "../../../../sdk/api/schemas";
 import { api, certificateUrl } from "../api";
 import { StatusBadges, StatusDetails } from "../components/asset-status";
@@ -21,11 +22,14 @@ import { useLoad } from "../use-load";
 
 export function AssetPage({ assetRef }: { assetRef: string }) {
   const { t } = useI18n();
-  const [loaded, retry] = useLoad(() => api.asset(assetRef), [assetRef]);
-  // The history's first page at the same time as the asset (the API takes any ref): the
-  // timeline is the page's longest answer. A failure here is left to the timeline to ask again.
-  const firstHistory = useMemo(() => api.history(assetRef, { limit: PAGE_SIZE }).catch(() => null), [assetRef]);
-  const name = loaded.state === "done" ? loaded.value.name : assetRef;
+  // The history's first page with the asset (the API takes any ref), rendered in the same
+  // commit: one layout of the whole page, not a second one for the timeline. A failed history
+  // is null, left to the timeline to ask again; it never holds back the asset.
+  const [loaded, retry] = useLoad(
+    () => Promise.all([api.asset(assetRef), api.history(assetRef, { limit: PAGE_SIZE }).catch(() => null)]),
+    [assetRef],
+  );
+  const name = loaded.state === "done" ? loaded.value[0].name : assetRef;
 
   useEffect(() => {
     document.title = `${name} · 数据确权登记簿 · Data Rights Ledger`;
@@ -47,7 +51,7 @@ export function AssetPage({ assetRef }: { assetRef: string }) {
       </div>
     );
   }
-  return <AssetView asset={loaded.value} firstHistory={firstHistory} />;
+  return <AssetView asset={loaded.value[0]} firstHistory={loaded.value[1]} />;
 }
 
 function Section({ id, title, children, wide = false }: { id: string; title: string; children: ComponentChildren; wide?: boolean }) {
@@ -59,7 +63,7 @@ function Section({ id, title, children, wide = false }: { id: string; title: str
   );
 }
 
-function AssetView({ asset: a, firstHistory }: { asset: AssetResponse; firstHistory: Promise<History | null> }) {
+function AssetView({ asset: a, firstHistory }: { asset: AssetResponse; firstHistory: History | null }) {
   const { t } = useI18n();
   const hasCompliance = a.crossBorderClearances.length > 0 || a.sandboxApproval !== null || a.deidentificationReview !== null;
   return (
