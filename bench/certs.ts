@@ -1,7 +1,7 @@
 /**
  * Certificate benchmark (issue 11):
  *
- *   npm run bench:certs            (= ts-node --transpile-only bench/certs.ts; tsc checks the types)
+ *   npm run bench:certs            (= hardhat compile --quiet && ts-node --transpile-only bench/certs.ts; tsc checks the types)
  *
  * Starts its own Anvil (node_modules/.bin/anvil), deploys the ledger and gives one asset
  * something in every list of its certificate (a licence, a valuation, a pledge, an admitted

@@ -2,7 +2,7 @@
  * Portal benchmark: the web portal in a real browser (Debian's Chromium driven by
  * playwright-core) against `drl start --demo` on its own Anvil, data directory and free ports.
  *
- *   npm run bench:portal     (= npm run --silent build:portal && ts-node --transpile-only bench/portal.ts)
+ *   npm run bench:portal     (= hardhat compile --quiet && npm run --silent build:portal && ts-node --transpile-only bench/portal.ts)
  *
  * The issue's three targets, all measured in one run:
  *

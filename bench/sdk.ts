@@ -1,7 +1,7 @@
 /**
  * SDK benchmark: fingerprints and end-to-end registrations through the SDK.
  *
- *   npm run bench:sdk            (= ts-node bench/sdk.ts)
+ *   npm run bench:sdk            (= hardhat compile --quiet && ts-node bench/sdk.ts)
  *
  * 1. fingerprint — a 1 GiB file (BENCH_SDK_FILE_MB) hashed by `sha256sum` and by the SDK's
  *    fingerprintFile, best of two runs each, alternating, in the same run. The SDK side runs in
