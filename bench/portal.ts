@@ -317,6 +317,9 @@ interface PageRun {
   domInteractiveMs: number;
   domContentLoadedEventEndMs: number;
   loadEventEndMs: number;
+  /** The portal's own marks (early-fetch.ts, main.tsx): its chunk began to run, and was all evaluated. */
+  chunkStartMs: number | null;
+  evaluatedMs: number | null;
   /** Requests the page made, with their responseEnd (ms since timeOrigin). */
   requests: { path: string; responseEndMs: number; transferBytes: number }[];
   /** What the page showed, checked against the API. */
@@ -383,6 +386,10 @@ async function pageRun(context: BrowserContext, url: string, run: number, watch:
       const s = (window as unknown as BenchWindow).__drlBench!;
       const nav = window.performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
       const fcp = window.performance.getEntriesByName("first-contentful-paint")[0];
+      const mark = (name: string): number | null => {
+        const m = window.performance.getEntriesByName(name, "mark")[0];
+        return m ? Math.round(m.startTime * 10) / 10 : null;
+      };
       const requests = (window.performance.getEntriesByType("resource") as PerformanceResourceTiming[]).map((r) => ({
         path: new URL(r.name).pathname + new URL(r.name).search,
         responseEndMs: Math.round(r.responseEnd * 10) / 10,
@@ -395,6 +402,8 @@ async function pageRun(context: BrowserContext, url: string, run: number, watch:
         domInteractiveMs: Math.round((nav?.domInteractive ?? NaN) * 10) / 10,
         domContentLoadedEventEndMs: Math.round((nav?.domContentLoadedEventEnd ?? NaN) * 10) / 10,
         loadEventEndMs: Math.round((nav?.loadEventEnd ?? NaN) * 10) / 10,
+        chunkStartMs: mark("drl:chunk-start"),
+        evaluatedMs: mark("drl:evaluated"),
         requests,
         items: s.items,
         holder: s.holder,
@@ -414,7 +423,7 @@ async function pageRuns(label: string, url: string, watch: { selector: string; w
     for (let i = 1; i <= PAGE_RUNS; i++) {
       const r = await pageRun(context, url, i, watch, needPaint);
       runs.push(r);
-      log(`${label} run ${i}${i === 1 ? " (cold)" : ""}: present ${r.presentMs} ms, FCP ${r.firstContentfulPaintMs ?? "–"} ms, domInteractive ${r.domInteractiveMs} ms, DCL end ${r.domContentLoadedEventEndMs} ms`);
+      log(`${label} run ${i}${i === 1 ? " (cold)" : ""}: present ${r.presentMs} ms, FCP ${r.firstContentfulPaintMs ?? "–"} ms, domInteractive ${r.domInteractiveMs} ms, DCL end ${r.domContentLoadedEventEndMs} ms, script ran ${r.chunkStartMs ?? "–"}–${r.evaluatedMs ?? "–"} ms`);
     }
   } finally {
     await context.close();
