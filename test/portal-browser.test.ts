@@ -473,6 +473,29 @@ describe("Portal in a browser (drl start --demo on its own Anvil)", function () 
     await page.close();
   });
 
+  it("relabels every event of a timeline already shown when the language is switched", async function () {
+    // The timeline's events skip re-rendering unless their event or the language changed:
+    // a language switch must still reach every one of them.
+    const list = (await (await fetch(`${base}/v1/assets?q=congestion`)).json()) as AssetList;
+    const derived = list.items[0];
+    if (!derived) throw new Error("the demo has no congestion index");
+    const page = await open(1280, `#/asset/${derived.id}`);
+    await page.locator("#lang").selectOption("zh");
+    const events = page.getByTestId("timeline").locator(":scope > li");
+    await events.first().waitFor();
+    const n = await events.count();
+    const where = () => page.getByTestId("timeline").locator(":scope > li .event-where").allTextContents();
+    const zh = await where();
+    expect(zh.length).to.equal(n);
+    for (const line of zh) expect(line).to.match(/区块 \d+/).and.to.contain("(本地)");
+    await page.locator("#lang").selectOption("en");
+    await page.waitForFunction(() => document.documentElement.lang === "en");
+    const en = await where();
+    expect(en.length).to.equal(n);
+    for (const line of en) expect(line).to.match(/Block \d+/).and.to.contain("(local)").and.not.to.contain("区块");
+    await page.close();
+  });
+
   it("switches the labels between Chinese and English and remembers the choice", async function () {
     const page = await open(1280);
     await page.getByRole("heading", { level: 1 }).waitFor();

@@ -36,9 +36,18 @@ export function bothText(unix: number, localLabel: string): string {
   return `${localText(unix)} (${localLabel}) · ${utcText(unix)} UTC`;
 }
 
-/** `<time datetime="…Z">local (local) · utc UTC</time>`; out-of-range values are shown raw. */
+/**
+ * `<time datetime="…Z">local (local) · utc UTC</time>`; out-of-range values are shown raw.
+ * A plain function, for lists that show hundreds (the timeline): no component, no context
+ * subscription per time.
+ */
+export function timeElement(unix: number, localLabel: string) {
+  if (!Number.isFinite(unix) || Math.abs(unix) > 8.64e12) return h("span", null, String(unix));
+  return h("time", { dateTime: isoOf(unix), title: `${isoOf(unix)} (${localLabel} ${offsetText(unix)})`, class: "time" }, bothText(unix, localLabel));
+}
+
+/** timeElement in the reader's language. */
 export function Time({ unix }: { unix: number }) {
   const { t } = useI18n();
-  if (!Number.isFinite(unix) || Math.abs(unix) > 8.64e12) return h("span", null, String(unix));
-  return h("time", { dateTime: isoOf(unix), title: `${isoOf(unix)} (${t.localTime} ${offsetText(unix)})`, class: "time" }, bothText(unix, t.localTime));
+  return timeElement(unix, t.localTime);
 }
