@@ -49,15 +49,11 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { gzipSync } from "node:zlib";
-import { JsonRpcProvider, Network, NonceManager } from "ethers";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import type { AssetResponse } from "../sdk/api/schemas";
-import { devAccounts, devWallet, type DevAccountName } from "../sdk/cli/dev-accounts";
+import type { DevAccountName } from "../sdk/cli/dev-accounts";
 import { freePort } from "../sdk/cli/start/ports";
-import { LedgerClient } from "../sdk/ledger/client";
-import { loadDeployment } from "../sdk/ledger/deployment";
-import { textHash } from "../sdk/text";
 import { buildCli, startDrl, type DrlStart } from "../test/helpers/cli";
+import { growHistory, historyCount } from "../test/helpers/grow-history";
 import { gitState } from "./lib/git-state";
 
 // ─── Settings ───────────────────────────────────────────────────────────────────────────
@@ -240,20 +236,6 @@ async function caughtUp(demo: Demo, timeoutMs = 120_000): Promise<void> {
   }
 }
 
-/** Every history event of the asset, counted over all pages. */
-async function historyCount(base: string, id: string): Promise<number> {
-  let n = 0;
-  let cursor: string | null = null;
-  for (let i = 0; i < 100; i++) {
-    const q: string = cursor === null ? "" : `&cursor=${encodeURIComponent(cursor)}`;
-    const page: { items: unknown[]; nextCursor: string | null } = await getJson(`${base}/v1/assets/${id}/history?limit=200${q}`);
-    n += page.items.length;
-    if (page.nextCursor === null || page.items.length === 0) return n;
-    cursor = page.nextCursor;
-  }
-  throw new Error(`asset ${id}: more than 100 pages of history`);
-}
-
 interface HistoryAsset {
   id: string;
   holder: string;
@@ -269,33 +251,8 @@ async function makeHistoryAsset(demo: Demo): Promise<HistoryAsset> {
   const seeded = JSON.parse(readFileSync(path.join(demo.dataDir, "demo-seeded.json"), "utf8")) as { assets: Record<string, string> };
   const id = seeded.assets.port;
   if (!id) throw new Error("demo-seeded.json names no port asset");
-  const asset = await getJson<AssetResponse>(`${demo.base}/v1/assets/${id}`);
-  const holder = asset.holder?.address;
-  if (!holder) throw new Error(`asset ${id} has no holder`);
-  const holderName = (Object.entries(devAccounts()) as [DevAccountName, string][]).find(([, a]) => a.toLowerCase() === holder.toLowerCase())?.[0];
-  if (!holderName) throw new Error(`asset ${id}'s holder ${holder} is not a development account`);
-  const before = await historyCount(demo.base, id);
-  const need = HISTORY_EVENTS - before;
-  if (need < 0) throw new Error(`asset ${id} already has ${before} history events, more than ${HISTORY_EVENTS}`);
-
-  const provider = new JsonRpcProvider(demo.rpcUrl, Network.from(31337), { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1, pollingInterval: 20 });
-  const deployment = loadDeployment(path.join(demo.dataDir, "deployment.json"));
-  // A NonceManager hands out the nonces, so that IN_FLIGHT changes can be waiting for their receipts at once.
-  const client = LedgerClient.connect({ runner: new NonceManager(devWallet(holderName).connect(provider)), deployment, rpcUrl: demo.rpcUrl });
-  log(`asset ${id} (${asset.name}) has ${before} events; ${holderName} changes its metadata ${need} times (${IN_FLIGHT} in flight)`);
-  const t0 = performance.now();
-  let next = 1;
-  let done = 0;
-  const worker = async (): Promise<void> => {
-    for (let i = next++; i <= need; i = next++) {
-      const r = await client.change({ assetId: BigInt(id), metadataHash: textHash(`bench metadata v${i}`), metadataUri: `https://data.example/port-throughput/metadata-v${i}.json` });
-      if (!r.events.some((e) => e.name === "MetadataChanged")) throw new Error(`change ${i} emitted no MetadataChanged (${r.txHash})`);
-      if (++done % 50 === 0) log(`  ${done}/${need} mined`);
-    }
-  };
-  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
-  const sendMs = performance.now() - t0;
-  provider.destroy();
+  const grown = await growHistory({ base: demo.base, rpcUrl: demo.rpcUrl, dataDir: demo.dataDir, assetId: id, events: HISTORY_EVENTS, inFlight: IN_FLIGHT, log });
+  const { holder, holderName, eventsBefore: before, sent: need, sendMs } = grown;
 
   // The indexer has caught up when the history API counts them all.
   const t1 = performance.now();

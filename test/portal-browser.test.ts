@@ -12,8 +12,9 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 import { freePort } from "../sdk/cli/start/ports";
 import { portalCsp } from "../server/api/portal";
 import type { AxeResults } from "axe-core";
-import type { AssetList, AssetResponse, Lineage, Tradability } from "../sdk/api/schemas";
+import type { AssetList, AssetResponse, History, Lineage, Tradability } from "../sdk/api/schemas";
 import { buildCli, runCli, startDrl, type DrlStart } from "./helpers/cli";
+import { growHistory, historyCount } from "./helpers/grow-history";
 
 const CHROMIUM = process.env.DRL_CHROMIUM ?? "/usr/bin/chromium";
 const ARTIFACTS = path.resolve(__dirname, "..", ".artifacts", "portal");
@@ -506,6 +507,32 @@ describe("Portal in a browser (drl start --demo on its own Anvil)", function () 
     expect(en).not.to.equal(zh);
     await page.reload();
     await page.waitForFunction(() => document.documentElement.lang === "en");
+    await page.close();
+  });
+
+  // Last: it changes an asset's metadata 200 times, which no earlier test expects.
+  it("follows a timeline past its first page of 200 events: every event once, oldest first", async function () {
+    const seeded = JSON.parse(readFileSync(path.join(dataDir, "demo-seeded.json"), "utf8")) as { assets: Record<string, string> };
+    const id = seeded.assets.census;
+    if (!id) throw new Error("demo-seeded.json names no census asset");
+    const want = 230;
+    await growHistory({ base, rpcUrl, dataDir, assetId: id, events: want });
+    await caughtUp(base, rpcUrl);
+    expect(await historyCount(base, id)).to.equal(want);
+    // The API's order, over both pages.
+    const first = (await (await fetch(`${base}/v1/assets/${id}/history?limit=200`)).json()) as History;
+    expect(first.nextCursor).to.be.a("string");
+    const second = (await (await fetch(`${base}/v1/assets/${id}/history?limit=200&cursor=${encodeURIComponent(first.nextCursor ?? "")}`)).json()) as History;
+    const txs = [...first.items, ...second.items].map((e) => e.tx);
+    expect(txs.length).to.equal(want);
+
+    const page = await open(1280, `#/asset/${id}`);
+    const events = page.getByTestId("timeline").locator(":scope > li");
+    expect(await waitForCount(events, want)).to.equal(want);
+    const shown = await page.getByTestId("timeline").locator(":scope > li .event-tx code:first-of-type").allTextContents();
+    expect(shown).to.deep.equal(txs);
+    // All of it is in: nothing more to ask for.
+    await page.getByRole("button", { name: /加载更多|Load more/ }).waitFor({ state: "detached", timeout: 5_000 });
     await page.close();
   });
 });
